@@ -1,0 +1,32 @@
+using System;
+
+namespace SoraPS.Emulator;
+
+/// <summary>How an <see cref="EmulatorServer"/> behaves.</summary>
+public sealed class EmulatorOptions
+{
+    /// <summary>
+    /// Time a job takes from creation to completion: queued for the first tenth, then in_progress
+    /// with rising progress, then completed. <see cref="TimeSpan.Zero"/> makes a job completed at
+    /// its first retrieve (the create response still says queued).
+    /// </summary>
+    public TimeSpan RenderTime { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The key that requests must carry; null disables the check.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>
+    /// Header that carries the key: "Authorization" expects "Bearer &lt;key&gt;"; any other name
+    /// (Azure's "api-key") expects the raw key.
+    /// </summary>
+    public string ApiKeyHeader { get; set; } = "Authorization";
+
+    /// <summary>Value of the openai-poll-after-ms header sent with every video object.</summary>
+    public int PollAfterMs { get; set; } = 1000;
+
+    /// <summary>Number of completed jobs that exist when the server starts.</summary>
+    public int SeedCompletedJobs { get; set; }
+
+    /// <summary>Kestrel URLs (';'-separated); port 0 picks a free port.</summary>
+    public string Urls { get; set; } = "http://127.0.0.1:0";
+}

@@ -1,0 +1,39 @@
+using System;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+
+namespace SoraPS.Emulator.Http;
+
+/// <summary>The key check: "Authorization: Bearer &lt;key&gt;" or the raw key in another header (Azure's api-key).</summary>
+internal sealed class ApiKeyCheck(string? apiKey, string headerName)
+{
+    private readonly bool _bearer = string.Equals(headerName, "Authorization", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Null when the request may pass; otherwise the 401 error. Messages never repeat what was sent.</summary>
+    public ApiErrorException? Check(HttpRequest request)
+    {
+        if (apiKey is null)
+        {
+            return null;
+        }
+
+        string? presented = request.Headers[headerName];
+        if (_bearer && presented is not null)
+        {
+            presented = presented.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? presented["Bearer ".Length..].Trim() : null;
+        }
+
+        if (string.IsNullOrEmpty(presented))
+        {
+            var how = _bearer
+                ? "in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)"
+                : $"in the {headerName} header";
+            return new ApiErrorException(401, $"You didn't provide an API key. You need to provide your API key {how}.", null, "invalid_api_key");
+        }
+
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(apiKey))
+            ? null
+            : new ApiErrorException(401, "Incorrect API key provided.", null, "invalid_api_key");
+    }
+}

@@ -1,0 +1,106 @@
+using System;
+using System.Collections.Generic;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Http;
+using SoraPS.Emulator.Faults;
+
+namespace SoraPS.Emulator.Http;
+
+/// <summary>
+/// What happens to every request before its handler: a request id; then, for the API routes, the
+/// body is read and recorded, a fault may take over, and the key is checked. Errors thrown by
+/// handlers become the error envelope. The /_emulator control routes skip recording, faults and
+/// the key check.
+/// </summary>
+internal sealed class ApiPipeline(RequestLog log, FaultSwitch faults, ApiKeyCheck keyCheck)
+{
+    public const string ControlPrefix = "/_emulator";
+
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        context.Response.Headers["x-request-id"] = "req_" + Guid.NewGuid().ToString("N");
+        try
+        {
+            if (context.Request.Path.StartsWithSegments(ControlPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                await next(context).ConfigureAwait(false);
+                return;
+            }
+
+            await InvokeApiAsync(context, next).ConfigureAwait(false);
+        }
+        catch (FaultInjectedException)
+        {
+            // The fault already did what it was armed for.
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away.
+        }
+        catch (ApiErrorException error) when (!context.Response.HasStarted)
+        {
+            await ApiResults.Error(error).ExecuteAsync(context).ConfigureAwait(false);
+        }
+        catch (Exception) when (!context.Response.HasStarted)
+        {
+            await ApiResults.ErrorForStatus(StatusCodes.Status500InternalServerError).ExecuteAsync(context).ConfigureAwait(false);
+        }
+    }
+
+    private async Task InvokeApiAsync(HttpContext context, RequestDelegate next)
+    {
+        var request = context.Request;
+        var body = await BodyReader.ReadAsync(request, context.RequestAborted).ConfigureAwait(false);
+        body.AttachTo(context);
+        log.Add(new RecordedRequest(
+            request.Method,
+            request.Path.Value ?? "/",
+            request.QueryString.HasValue ? request.QueryString.Value![1..] : string.Empty,
+            CopyHeaders(request.Headers),
+            body.Parts,
+            body.Json));
+
+        var fault = faults.TryTake(request.Method, request.Path.Value ?? "/");
+        switch (fault?.Kind)
+        {
+            case FaultKind.Respond:
+                await FaultAnswer(fault).ExecuteAsync(context).ConfigureAwait(false);
+                return;
+            case FaultKind.ResetBeforeHeaders:
+                context.Abort();
+                return;
+            case FaultKind.Truncate:
+                // Close the connection after the short body, so that the client sees it end
+                // cleanly rather than wait for the rest of the promised Content-Length.
+                context.Response.Headers.Connection = "close";
+                context.Response.Body = new FaultingResponseStream(context.Response.Body, fault, context);
+                break;
+            case FaultKind.ResetMidBody or FaultKind.Stall:
+                context.Response.Body = new FaultingResponseStream(context.Response.Body, fault, context);
+                break;
+        }
+
+        if (keyCheck.Check(request) is { } denied)
+        {
+            throw denied;
+        }
+
+        await next(context).ConfigureAwait(false);
+    }
+
+    private static IResult FaultAnswer(Fault fault) =>
+        fault.Body is null && fault.Status >= 400
+            ? ApiResults.ErrorForStatus(fault.Status, fault.Headers)
+            : ApiResults.Raw(fault.Body, fault.ContentType, fault.Status, fault.Headers);
+
+    private static Dictionary<string, string> CopyHeaders(IHeaderDictionary headers)
+    {
+        var copy = new Dictionary<string, string>(headers.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, values) in headers)
+        {
+            copy[name] = string.Join(", ", values.ToArray());
+        }
+
+        return copy;
+    }
+}

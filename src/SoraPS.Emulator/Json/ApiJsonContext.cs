@@ -1,0 +1,14 @@
+using System.Text.Json.Serialization;
+
+namespace SoraPS.Emulator.Json;
+
+/// <summary>Serializer for the API's bodies: snake_case, nulls written (the contract requires them).</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(VideoResource))]
+[JsonSerializable(typeof(VideoListResource))]
+[JsonSerializable(typeof(DeletedVideoResource))]
+[JsonSerializable(typeof(VideoCharacterResource))]
+[JsonSerializable(typeof(ErrorResponse))]
+internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -1,0 +1,39 @@
+using System.Collections.Generic;
+
+namespace SoraPS.Emulator.Json;
+
+// The response bodies of the contract (../shared/api/openai-videos.openapi.yaml), written in
+// snake_case by ApiJsonContext. Every required field is a constructor parameter, so none can be
+// left out; nullable ones are written as null.
+
+internal sealed record VideoResource(
+    string Id,
+    string Object,
+    string Model,
+    string Status,
+    int Progress,
+    long CreatedAt,
+    long? CompletedAt,
+    long? ExpiresAt,
+    string? Prompt,
+    string Size,
+    string Seconds,
+    string? RemixedFromVideoId,
+    VideoError? Error);
+
+internal sealed record VideoError(string Code, string Message);
+
+internal sealed record VideoListResource(
+    string Object,
+    IReadOnlyList<VideoResource> Data,
+    string? FirstId,
+    string? LastId,
+    bool HasMore);
+
+internal sealed record DeletedVideoResource(string Id, string Object, bool Deleted);
+
+internal sealed record VideoCharacterResource(string Id, string Name, long CreatedAt);
+
+internal sealed record ErrorResponse(ErrorBody Error);
+
+internal sealed record ErrorBody(string Message, string Type, string? Param, string? Code);
