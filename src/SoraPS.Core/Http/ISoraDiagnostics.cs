@@ -1,0 +1,31 @@
+namespace SoraPS;
+
+/// <summary>
+/// Where the client tells what it does. The cmdlet layer queues these and writes them from the
+/// pipeline thread, because PowerShell's streams may not be written from the thread pool.
+/// </summary>
+public interface ISoraDiagnostics
+{
+    void Verbose(string message);
+
+    void Debug(string message);
+
+    void Warning(string message);
+}
+
+internal sealed class NullDiagnostics : ISoraDiagnostics
+{
+    public static readonly NullDiagnostics Instance = new();
+
+    public void Verbose(string message)
+    {
+    }
+
+    public void Debug(string message)
+    {
+    }
+
+    public void Warning(string message)
+    {
+    }
+}
