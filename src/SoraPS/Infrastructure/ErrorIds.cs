@@ -1,0 +1,17 @@
+namespace SoraPS.Infrastructure;
+
+/// <summary>Every error id the module writes, each in one place, so scripts can match on them.</summary>
+internal static class ErrorIds
+{
+    public const string NoApiKey = "SoraPS.NoApiKey";
+    public const string InvalidArgument = "SoraPS.InvalidArgument";
+    public const string ApiError = "SoraPS.ApiError";
+    public const string InvalidResponse = "SoraPS.InvalidResponse";
+    public const string ConnectionFailed = "SoraPS.ConnectionFailed";
+    public const string Timeout = "SoraPS.Timeout";
+    public const string JobFailed = "SoraPS.JobFailed";
+    public const string WaitTimedOut = "SoraPS.WaitTimedOut";
+    public const string JobNotCompleted = "SoraPS.JobNotCompleted";
+    public const string FileExists = "SoraPS.FileExists";
+    public const string FileError = "SoraPS.FileError";
+}

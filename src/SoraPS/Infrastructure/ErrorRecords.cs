@@ -1,0 +1,83 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using System.Net;
+
+namespace SoraPS.Infrastructure;
+
+/// <summary>Builds every ErrorRecord the module writes: id, category and target chosen in one place.</summary>
+internal static class ErrorRecords
+{
+    public static ErrorRecord NoApiKey(SoraConnection connection) => new(
+        new InvalidOperationException(
+            $"No API key for {connection.BaseUri}. Run Connect-Sora -ApiKey (Read-Host -AsSecureString) "
+            + "or set the OPENAI_API_KEY environment variable."),
+        ErrorIds.NoApiKey,
+        ErrorCategory.AuthenticationError,
+        connection.BaseUri);
+
+    public static ErrorRecord InvalidArgument(ArgumentException exception, object? target) =>
+        new(exception, ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, target);
+
+    /// <summary>Maps any failure from SoraPS.Core to a record; returns null for what is not ours to report.</summary>
+    public static ErrorRecord? From(Exception exception, object? target) => exception switch
+    {
+        SoraApiException api => Api(api, target),
+        SoraFileExistsException exists => new ErrorRecord(exists, ErrorIds.FileExists, ErrorCategory.ResourceExists, target),
+        ArgumentException argument => InvalidArgument(argument, target),
+        IOException or UnauthorizedAccessException => new ErrorRecord(exception, ErrorIds.FileError, ErrorCategory.WriteError, target),
+        _ => null,
+    };
+
+    public static ErrorRecord JobFailed(SoraVideo video)
+    {
+        var reason = video.Error is null ? "the server gave no reason" : video.Error.ToString();
+        var record = new ErrorRecord(
+            new InvalidOperationException($"Video job {video.Id} failed: {reason}."),
+            ErrorIds.JobFailed,
+            ErrorCategory.InvalidResult,
+            video);
+        record.ErrorDetails = new ErrorDetails(record.Exception.Message)
+        {
+            RecommendedAction = video.Error?.Code == "moderation_blocked"
+                ? "Rephrase the prompt: the request was blocked by moderation."
+                : "Check the job's Error property, adjust the request and create a new job.",
+        };
+        return record;
+    }
+
+    public static ErrorRecord WaitTimedOut(SoraVideo video, TimeSpan timeout) => new(
+        new TimeoutException(
+            $"Video job {video.Id} did not finish within {timeout.TotalSeconds:0} s (last status {Show(video.Status)}, {video.Progress}%). "
+            + "It keeps running on the server: wait again with Wait-SoraVideo -Id " + video.Id + ", or raise -TimeoutSec."),
+        ErrorIds.WaitTimedOut,
+        ErrorCategory.OperationTimeout,
+        video);
+
+    public static ErrorRecord JobNotCompleted(SoraVideo video) => new(
+        new InvalidOperationException(
+            $"Video job {video.Id} is {Show(video.Status)}, not completed, so it has no content to save yet. "
+            + "Pipe it through Wait-SoraVideo first."),
+        ErrorIds.JobNotCompleted,
+        ErrorCategory.InvalidOperation,
+        video);
+
+    private static ErrorRecord Api(SoraApiException exception, object? target)
+    {
+        var (id, category) = exception switch
+        {
+            { ErrorType: SoraApiException.InvalidResponseType } => (ErrorIds.InvalidResponse, ErrorCategory.InvalidResult),
+            { ErrorType: "timeout" } => (ErrorIds.Timeout, ErrorCategory.OperationTimeout),
+            { StatusCode: null } => (ErrorIds.ConnectionFailed, ErrorCategory.ConnectionError),
+            { StatusCode: HttpStatusCode.Unauthorized } => (ErrorIds.ApiError, ErrorCategory.AuthenticationError),
+            { StatusCode: HttpStatusCode.Forbidden } => (ErrorIds.ApiError, ErrorCategory.PermissionDenied),
+            { StatusCode: HttpStatusCode.NotFound } => (ErrorIds.ApiError, ErrorCategory.ObjectNotFound),
+            { StatusCode: (HttpStatusCode)429 } => (ErrorIds.ApiError, ErrorCategory.LimitsExceeded),
+            { StatusCode: { } status } when (int)status >= 500 => (ErrorIds.ApiError, ErrorCategory.ResourceUnavailable),
+            _ => (ErrorIds.ApiError, ErrorCategory.InvalidArgument),
+        };
+        return new ErrorRecord(exception, id, category, target);
+    }
+
+    private static string Show(string? status) => string.IsNullOrEmpty(status) ? "in an unknown state" : status!;
+}

@@ -1,0 +1,177 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace SoraPS.Infrastructure;
+
+/// <summary>
+/// Plumbing every SoraPS cmdlet shares: cancellation on Ctrl+C, the connection of this runspace, and a
+/// small message pump so that work running on the thread pool can report through Verbose, Debug,
+/// Warning and Progress, which PowerShell allows only from the pipeline thread.
+/// </summary>
+public abstract class SoraCmdlet : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource stopping = new();
+    private readonly ConcurrentQueue<Action> pending = new();
+    private readonly SemaphoreSlim signal = new(0);
+    private SoraClient? client;
+    private bool disposed;
+
+    /// <summary>Cancelled when the user presses Ctrl+C or a downstream command stops the pipeline.</summary>
+    protected CancellationToken CancellationToken => stopping.Token;
+
+    /// <summary>The client for this command, created on first use from this runspace's connection.</summary>
+    protected SoraClient Client => client ??= CreateClient();
+
+    private protected static SoraSession Session => SoraSession.Current;
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposed)
+        {
+            return;
+        }
+
+        if (disposing)
+        {
+            stopping.Dispose();
+            signal.Dispose();
+        }
+
+        disposed = true;
+    }
+
+    protected override void StopProcessing() => stopping.Cancel();
+
+    /// <summary>
+    /// Blocks until <paramref name="task"/> ends, writing what it reports meanwhile. This is the only
+    /// place the module blocks on async work.
+    /// </summary>
+    protected T Await<T>(Task<T> task)
+    {
+        using (task.ContinueWith(_ => signal.Release(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default))
+        {
+            while (!task.IsCompleted)
+            {
+                signal.Wait();
+                Drain();
+            }
+        }
+
+        Drain();
+        try
+        {
+            return task.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    protected void Await(Task task) => Await(task.ContinueWith(t => { t.GetAwaiter().GetResult(); return true; }, TaskScheduler.Default));
+
+    /// <summary>Pulls the next item of an async sequence on the pipeline thread; false at its end.</summary>
+    protected bool AwaitNext<T>(IAsyncEnumerator<T> enumerator) => Await(enumerator.MoveNextAsync().AsTask());
+
+    /// <summary>Runs <paramref name="write"/> on the pipeline thread at the next chance.</summary>
+    private protected void Post(Action write)
+    {
+        pending.Enqueue(write);
+        signal.Release();
+    }
+
+    /// <summary>
+    /// Reports a failure of one record as a non-terminating error, so -ErrorAction works, and lets
+    /// anything that is not a known failure propagate.
+    /// </summary>
+    protected void WriteFailure(Exception exception, object? target)
+    {
+        if (exception is OperationCanceledException && stopping.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+
+        var record = ErrorRecords.From(exception, target);
+        if (record is null)
+        {
+            throw exception;
+        }
+
+        WriteError(record);
+    }
+
+    /// <summary>Runs one record's work and reports its failure without stopping the others.</summary>
+    protected void ForRecord(object? target, Action work)
+    {
+        try
+        {
+            work();
+        }
+        catch (Exception e) when (e is SoraApiException or ArgumentException or System.IO.IOException or UnauthorizedAccessException)
+        {
+            WriteFailure(e, target);
+        }
+    }
+
+    /// <summary>The connection in effect: Connect-Sora's, else the environment's.</summary>
+    private protected SoraConnection ResolveConnection()
+    {
+        try
+        {
+            return Session.Connection ?? SoraConnection.FromEnvironment(Environment.GetEnvironmentVariable);
+        }
+        catch (ArgumentException e)
+        {
+            ThrowTerminatingError(ErrorRecords.InvalidArgument(e, null));
+            throw; // not reached: ThrowTerminatingError always throws
+        }
+    }
+
+    private SoraClient CreateClient()
+    {
+        var connection = ResolveConnection();
+
+        // A local emulator needs no key; every other server does.
+        if (!connection.HasApiKey && !connection.BaseUri.IsLoopback)
+        {
+            ThrowTerminatingError(ErrorRecords.NoApiKey(connection));
+        }
+
+        return new SoraClient(connection, new PipelineDiagnostics(this));
+    }
+
+    private void Drain()
+    {
+        while (pending.TryDequeue(out var write))
+        {
+            write();
+        }
+    }
+
+    /// <summary>Queues the client's messages for the pipeline thread.</summary>
+    private sealed class PipelineDiagnostics : ISoraDiagnostics
+    {
+        private readonly SoraCmdlet cmdlet;
+
+        public PipelineDiagnostics(SoraCmdlet cmdlet)
+        {
+            this.cmdlet = cmdlet;
+        }
+
+        public void Verbose(string message) => cmdlet.Post(() => cmdlet.WriteVerbose(message));
+
+        public void Debug(string message) => cmdlet.Post(() => cmdlet.WriteDebug(message));
+
+        public void Warning(string message) => cmdlet.Post(() => cmdlet.WriteWarning(message));
+    }
+}
