@@ -51,7 +51,17 @@ public sealed class SoraClient
             throw new ArgumentNullException(nameof(request));
         }
 
-        var valid = request.Validate();
+        return await CreateVideoAsync(request.Validate(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Creates a job from a request already checked (so a caller can check before asking to confirm).</summary>
+    public async Task<SoraVideo> CreateVideoAsync(ValidatedCreateVideoRequest valid, CancellationToken cancellationToken = default)
+    {
+        if (valid is null)
+        {
+            throw new ArgumentNullException(nameof(valid));
+        }
+
         Func<HttpContent> body = valid.UsesJsonBody ? () => CreateJsonBody(valid) : () => CreateMultipartBody(valid);
         return (await SendJsonAsync(HttpMethod.Post, "videos", body, RequestKind.StartsJob, SoraJsonContext.Default.SoraVideo, cancellationToken)
             .ConfigureAwait(false)).Value;

@@ -15,7 +15,7 @@ public sealed class NewSoraVideoCommand : WaitingCmdlet
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
-    public string Prompt { get; set; } = string.Empty;
+    public string[] Prompt { get; set; } = [];
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(ModelCompleter))]
@@ -45,37 +45,41 @@ public sealed class NewSoraVideoCommand : WaitingCmdlet
 
     protected override void ProcessRecord()
     {
-        // A CSV row binds empty cells as empty strings: they mean "not given".
-        var request = new CreateVideoRequest(Prompt)
+        foreach (var prompt in Prompt)
         {
-            Model = Model,
-            Seconds = Seconds,
-            Size = Size,
-            InputReferencePath = string.IsNullOrWhiteSpace(InputReference) ? null : GetUnresolvedProviderPathFromPSPath(InputReference),
-            InputReferenceUri = string.IsNullOrWhiteSpace(InputReferenceUri) ? null : InputReferenceUri,
-            InputReferenceFileId = string.IsNullOrWhiteSpace(InputReferenceFileId) ? null : InputReferenceFileId,
-        };
+            // A CSV row binds empty cells as empty strings: they mean "not given".
+            var request = new CreateVideoRequest(prompt)
+            {
+                Model = Model,
+                Seconds = Seconds,
+                Size = Size,
+                InputReferencePath = string.IsNullOrWhiteSpace(InputReference) ? null : GetUnresolvedProviderPathFromPSPath(InputReference),
+                InputReferenceUri = string.IsNullOrWhiteSpace(InputReferenceUri) ? null : InputReferenceUri,
+                InputReferenceFileId = string.IsNullOrWhiteSpace(InputReferenceFileId) ? null : InputReferenceFileId,
+            };
+            ForRecord(prompt, () => Create(request));
+        }
+    }
 
-        ForRecord(Prompt, () =>
+    private void Create(CreateVideoRequest request)
+    {
+        var valid = request.Validate();
+        if (!ShouldProcess(Describe(valid.Prompt), "Create a video job"))
         {
-            request.Validate();
-            if (!ShouldProcess(Describe(Prompt), "Create a video job"))
-            {
-                return;
-            }
+            return;
+        }
 
-            var video = Await(Client.CreateVideoAsync(request, CancellationToken));
-            Session.Remember(video);
-            WriteVerbose($"Started video job {video.Id} ({video.Status}).");
-            if (Wait)
-            {
-                started.Add(video);
-            }
-            else
-            {
-                WriteObject(video);
-            }
-        });
+        var video = Await(Client.CreateVideoAsync(valid, CancellationToken));
+        Session.Remember(video);
+        WriteVerbose($"Started video job {video.Id} ({video.Status}).");
+        if (Wait)
+        {
+            started.Add(video);
+        }
+        else
+        {
+            WriteObject(video);
+        }
     }
 
     protected override void EndProcessing()

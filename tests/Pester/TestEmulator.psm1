@@ -1,0 +1,75 @@
+# Starts the project's emulator on a free loopback port for the Pester suites, and talks to its
+# control routes (/_emulator/...).
+
+$script:RepositoryRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+$script:EmulatorBuild = Join-Path $script:RepositoryRoot 'out/emulator'
+
+function Start-TestEmulator {
+    [CmdletBinding()]
+    param(
+        [double] $RenderSeconds = 0.5,
+        [int] $PollAfterMs = 50,
+        [string] $ApiKey,
+        [int] $Seed = 0
+    )
+
+    $dll = Join-Path $script:EmulatorBuild 'SoraPS.Emulator.dll'
+    if (-not (Test-Path $dll)) {
+        & dotnet build (Join-Path $script:RepositoryRoot 'src/SoraPS.Emulator') -c Release -o $script:EmulatorBuild --nologo | Out-Null
+        if ($LASTEXITCODE -ne 0) { throw 'The emulator did not build.' }
+    }
+
+    $arguments = @($dll, '--urls', 'http://127.0.0.1:0', '--render-seconds', $RenderSeconds.ToString([cultureinfo]::InvariantCulture),
+        '--poll-after-ms', "$PollAfterMs", '--seed', "$Seed")
+    if ($ApiKey) { $arguments += @('--api-key', $ApiKey) }
+
+    $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($argument in $arguments) { $start.ArgumentList.Add($argument) }
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $start.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($start)
+
+    # The first line names the base URL, with the port the system chose.
+    $line = $process.StandardOutput.ReadLine()
+    if ($line -notmatch '(http://127\.0\.0\.1:\d+/v1/)') {
+        $process.Kill()
+        throw "The emulator did not start: $line $($process.StandardError.ReadToEnd())"
+    }
+
+    $base = $Matches[1]
+    [pscustomobject]@{
+        Process = $process
+        BaseUri = $base.TrimEnd('/')
+        Root    = $base -replace '/v1/$', ''
+    }
+}
+
+function Stop-TestEmulator {
+    param([Parameter(Mandatory)] $Emulator)
+    if (-not $Emulator.Process.HasExited) { $Emulator.Process.Kill() }
+    $Emulator.Process.Dispose()
+}
+
+function Get-EmulatorRequest {
+    param([Parameter(Mandatory)] $Emulator)
+    # Invoke-RestMethod writes a JSON array as one object; the caller wants its items.
+    foreach ($request in (Invoke-RestMethod "$($Emulator.Root)/_emulator/requests")) { $request }
+}
+
+function Clear-EmulatorRequest {
+    param([Parameter(Mandatory)] $Emulator)
+    $null = Invoke-RestMethod -Method Delete "$($Emulator.Root)/_emulator/requests"
+}
+
+function Get-EmulatorStats {
+    param([Parameter(Mandatory)] $Emulator)
+    Invoke-RestMethod "$($Emulator.Root)/_emulator/stats"
+}
+
+function Add-EmulatorFault {
+    param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)] [hashtable] $Fault)
+    $null = Invoke-RestMethod -Method Post "$($Emulator.Root)/_emulator/faults" -ContentType 'application/json' -Body ($Fault | ConvertTo-Json -Depth 5)
+}
+
+Export-ModuleMember -Function Start-TestEmulator, Stop-TestEmulator, Get-EmulatorRequest, Clear-EmulatorRequest, Get-EmulatorStats, Add-EmulatorFault
