@@ -112,18 +112,9 @@ function Invoke-Docs {
 
 function Invoke-Demo {
     if (-not (Test-Path (Join-Path $moduleDir 'SoraPS.psd1'))) { Invoke-Build }
-    $port = Get-Random -Minimum 20000 -Maximum 60000
-    $emulator = Start-Process dotnet -PassThru -NoNewWindow -ArgumentList @(
-        'run', '--project', (Join-Path $root 'src/SoraPS.Emulator'), '-c', $Configuration, '--',
-        '--urls', "http://127.0.0.1:$port", '--render-seconds', '3', '--poll-after-ms', '500')
+    Import-Module (Join-Path $root 'src/SoraPS.Emulator/EmulatorProcess.psm1') -Force
+    $emulator = Start-Emulator -RenderSeconds 3 -PollAfterMs 500
     try {
-        $base = "http://127.0.0.1:$port/v1"
-        $deadline = (Get-Date).AddMinutes(2)
-        while ($true) {
-            try { $null = Invoke-RestMethod "$base/videos?limit=1"; break }
-            catch { if ((Get-Date) -gt $deadline) { throw "The emulator did not start on $base." }; Start-Sleep -Milliseconds 500 }
-        }
-
         $demoDir = Join-Path $out 'demo'
         $null = New-Item -ItemType Directory -Force $demoDir
         $prompts = Join-Path $demoDir 'prompts.csv'
@@ -133,16 +124,20 @@ function Invoke-Demo {
             [pscustomobject]@{ Prompt = 'Time-lapse of a city skyline from dusk to night'; Seconds = '4'; Size = '1280x720' }
         ) | Export-Csv -Path $prompts -NoTypeInformation
 
+        Write-Host "Emulator at $($emulator.BaseUri); files go to $demoDir"
         $script = @"
 Import-Module '$moduleDir/SoraPS.psd1'
-Connect-Sora -BaseUri '$base'
-Import-Csv '$prompts' | New-SoraVideo | Wait-SoraVideo -PollIntervalSec 0.5 | Save-SoraVideoContent -Path '$demoDir' -Variant Video, Thumbnail, Spritesheet -Force -PassThru | Format-Table Name, Length
+Connect-Sora -BaseUri '$($emulator.BaseUri)'
+Import-Csv '$prompts' | New-SoraVideo | Wait-SoraVideo -PollIntervalSec 0.5 |
+    Save-SoraVideoContent -Path '$demoDir' -Variant Video, Thumbnail, Spritesheet -Force -PassThru |
+    Format-Table Name, Length
 Get-SoraVideo -All | Format-Table
 "@
+        # A fresh process, as a user would run it.
         Invoke-Native (Get-Process -Id $PID).Path @('-NoProfile', '-NonInteractive', '-Command', $script)
     }
     finally {
-        Stop-Process -Id $emulator.Id -ErrorAction SilentlyContinue
+        Stop-Emulator $emulator
     }
 }
 

@@ -4,8 +4,8 @@
 BeforeAll {
     $root = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
     Import-Module (Join-Path $root 'out/SoraPS/SoraPS.psd1') -Force -ErrorAction Stop
-    Import-Module (Join-Path $PSScriptRoot 'TestEmulator.psm1') -Force
-    $script:emulator = Start-TestEmulator -RenderSeconds 0.5 -PollAfterMs 50
+    Import-Module (Join-Path $root 'src/SoraPS.Emulator/EmulatorProcess.psm1') -Force
+    $script:emulator = Start-Emulator -RenderSeconds 0.5 -PollAfterMs 50
     Connect-Sora -BaseUri $emulator.BaseUri
     $script:work = Join-Path ([System.IO.Path]::GetTempPath()) ("sorapspester" + [guid]::NewGuid().ToString('N'))
     $null = New-Item -ItemType Directory $work
@@ -17,7 +17,7 @@ BeforeAll {
 
 AfterAll {
     Disconnect-Sora
-    if ($emulator) { Stop-TestEmulator $emulator }
+    if ($emulator) { Stop-Emulator $emulator }
     if ($work -and (Test-Path $work)) { Remove-Item -Recurse -Force $work }
 }
 
@@ -250,7 +250,7 @@ Describe 'Connection settings' {
 Describe 'Secrets' {
     It 'never writes the key to any stream, $Error or a transcript' {
         $secret = 'sk-leakcheck-ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
-        $guarded = Start-TestEmulator -ApiKey $secret -RenderSeconds 0.2 -PollAfterMs 20
+        $guarded = Start-Emulator -ApiKey $secret -RenderSeconds 0.2 -PollAfterMs 20
         $transcript = Join-Path $work 'transcript.txt'
         try {
             Connect-Sora -ApiKey (ConvertTo-SecureString $secret -AsPlainText -Force) -BaseUri $guarded.BaseUri
@@ -278,7 +278,7 @@ Describe 'Secrets' {
         finally {
             $DebugPreference = 'SilentlyContinue'
             Connect-Sora -BaseUri $emulator.BaseUri
-            Stop-TestEmulator $guarded
+            Stop-Emulator $guarded
         }
     }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
@@ -15,8 +14,7 @@ namespace SoraPS.Infrastructure;
 public abstract class SoraCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource stopping = new();
-    private readonly ConcurrentQueue<Action> pending = new();
-    private readonly SemaphoreSlim signal = new(0);
+    private readonly PipelinePump pump = new();
     private SoraClient? client;
     private bool disposed;
 
@@ -44,7 +42,7 @@ public abstract class SoraCmdlet : PSCmdlet, IDisposable
         if (disposing)
         {
             stopping.Dispose();
-            signal.Dispose();
+            pump.Dispose();
         }
 
         disposed = true;
@@ -58,19 +56,9 @@ public abstract class SoraCmdlet : PSCmdlet, IDisposable
     /// </summary>
     protected T Await<T>(Task<T> task)
     {
-        using (task.ContinueWith(_ => signal.Release(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default))
-        {
-            while (!task.IsCompleted)
-            {
-                signal.Wait();
-                Drain();
-            }
-        }
-
-        Drain();
         try
         {
-            return task.GetAwaiter().GetResult();
+            return pump.Await(task);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -84,11 +72,7 @@ public abstract class SoraCmdlet : PSCmdlet, IDisposable
     protected bool AwaitNext<T>(IAsyncEnumerator<T> enumerator) => Await(enumerator.MoveNextAsync().AsTask());
 
     /// <summary>Runs <paramref name="write"/> on the pipeline thread at the next chance.</summary>
-    private protected void Post(Action write)
-    {
-        pending.Enqueue(write);
-        signal.Release();
-    }
+    private protected void Post(Action write) => pump.Post(write);
 
     /// <summary>
     /// Reports a failure of one record as a non-terminating error, so -ErrorAction works, and lets
@@ -148,14 +132,6 @@ public abstract class SoraCmdlet : PSCmdlet, IDisposable
         }
 
         return new SoraClient(connection, new PipelineDiagnostics(this));
-    }
-
-    private void Drain()
-    {
-        while (pending.TryDequeue(out var write))
-        {
-            write();
-        }
     }
 
     /// <summary>Queues the client's messages for the pipeline thread.</summary>

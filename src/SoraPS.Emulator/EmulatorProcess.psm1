@@ -1,13 +1,13 @@
-# Starts the project's emulator on a free loopback port for the Pester suites, and talks to its
-# control routes (/_emulator/...).
+# Runs the emulator as a process on a free loopback port and talks to its control routes
+# (/_emulator/...). Used by build.ps1 -Task Demo and by the Pester suites.
 
 $script:RepositoryRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 $script:EmulatorBuild = Join-Path $script:RepositoryRoot 'out/emulator'
 
-function Start-TestEmulator {
+function Start-Emulator {
     [CmdletBinding()]
     param(
-        [double] $RenderSeconds = 0.5,
+        [double] $RenderSeconds = 3,
         [int] $PollAfterMs = 50,
         [string] $ApiKey,
         [int] $Seed = 0
@@ -45,7 +45,7 @@ function Start-TestEmulator {
     }
 }
 
-function Stop-TestEmulator {
+function Stop-Emulator {
     param([Parameter(Mandatory)] $Emulator)
     if (-not $Emulator.Process.HasExited) { $Emulator.Process.Kill() }
     $Emulator.Process.Dispose()
@@ -72,4 +72,4 @@ function Add-EmulatorFault {
     $null = Invoke-RestMethod -Method Post "$($Emulator.Root)/_emulator/faults" -ContentType 'application/json' -Body ($Fault | ConvertTo-Json -Depth 5)
 }
 
-Export-ModuleMember -Function Start-TestEmulator, Stop-TestEmulator, Get-EmulatorRequest, Clear-EmulatorRequest, Get-EmulatorStats, Add-EmulatorFault
+Export-ModuleMember -Function Start-Emulator, Stop-Emulator, Get-EmulatorRequest, Clear-EmulatorRequest, Get-EmulatorStats, Add-EmulatorFault
