@@ -22,7 +22,7 @@ namespace SoraPS;
 /// The Videos API over HTTP, against any base URL of that shape. Cheap to create (one per command);
 /// connections are pooled by the process-wide HttpClient underneath.
 /// </summary>
-public sealed class SoraClient
+public sealed partial class SoraClient
 {
     private const int MaxRedirects = 5;
     private const int MaxErrorBodyBytes = 64 * 1024;
