@@ -20,7 +20,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Docs', 'Demo', 'Clean')]
+    # Build, Test, Docs, Demo or Clean; several run in the order given.
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -70,7 +70,7 @@ function Invoke-Build {
     Set-Content -Path (Join-Path $moduleDir 'SoraPS.psd1') -Value $manifest -NoNewline
 
     # Help is compiled by the Docs task and kept in the repository, so builders without PlatyPS ship it too.
-    $helpSource = Join-Path $root 'docs/en-US/compiled'
+    $helpSource = Join-Path $root 'src/SoraPS/en-US'
     if (Test-Path $helpSource) {
         $null = New-Item -ItemType Directory -Force (Join-Path $moduleDir 'en-US')
         Copy-Item (Join-Path $helpSource '*') (Join-Path $moduleDir 'en-US') -Recurse
@@ -93,16 +93,117 @@ function Invoke-Test {
 }
 
 function Invoke-Docs {
-    Import-Module Microsoft.PowerShell.PlatyPS -ErrorAction Stop
-    $compiled = Join-Path $root 'docs/en-US/compiled'
-    $pages = Get-ChildItem (Join-Path $root 'docs/en-US') -Filter '*-*.md'
-    $help = $pages.FullName | Import-MarkdownCommandHelp
-    $temp = Join-Path ([System.IO.Path]::GetTempPath()) ("sorapsdocs" + [guid]::NewGuid().ToString('N'))
-    $null = $help | Export-MamlCommandHelp -OutputFolder $temp -Force
-    $maml = Get-ChildItem $temp -Recurse -Filter '*.xml' | Select-Object -First 1
+    # Compiles docs/en-US into the help that ships with the module, kept in src/SoraPS/en-US so that
+    # builders without PlatyPS ship it too: the cmdlet pages (*-*.md) into SoraPS.dll-Help.xml (MAML),
+    # and about_SoraPS.md into about_SoraPS.help.txt (PlatyPS 1.x has no about-topic compiler).
+    Import-Module Microsoft.PowerShell.PlatyPS -MinimumVersion 1.0.0 -ErrorAction Stop
+    $docs = Join-Path $root 'docs/en-US'
+    $compiled = Join-Path $root 'src/SoraPS/en-US'
     $null = New-Item -ItemType Directory -Force $compiled
-    Copy-Item $maml.FullName (Join-Path $compiled 'SoraPS.dll-Help.xml') -Force
-    Remove-Item -Recurse -Force $temp
+
+    $pages = @(Get-ChildItem $docs -Filter '*-*.md')
+    if ($pages.Count -eq 0) { throw "No cmdlet pages in $docs." }
+    $help = $pages.FullName | Import-MarkdownCommandHelp
+    $broken = @($help | Where-Object { $_.Diagnostics.HadErrors })
+    if ($broken) { throw "PlatyPS could not read: $($broken.Diagnostics.FileName -join ', ')" }
+
+    $temp = Join-Path ([System.IO.Path]::GetTempPath()) ('sorapsdocs' + [guid]::NewGuid().ToString('N'))
+    try {
+        $null = $help | Export-MamlCommandHelp -OutputFolder $temp -Force
+        $maml = @(Get-ChildItem $temp -Recurse -Filter 'SoraPS.dll-Help.xml')
+        if ($maml.Count -ne 1) { throw "Export-MamlCommandHelp wrote no single SoraPS.dll-Help.xml under $temp." }
+        Copy-Item $maml[0].FullName (Join-Path $compiled 'SoraPS.dll-Help.xml') -Force
+    }
+    finally {
+        if (Test-Path $temp) { Remove-Item -Recurse -Force $temp }
+    }
+
+    # An about topic in markdown (front matter, '# about_X', '## Section', paragraphs, '- ' lists,
+    # fenced code) as the plain-text layout Get-Help reads: TOPIC, SHORT DESCRIPTION, LONG DESCRIPTION
+    # and further sections in capitals, text indented four spaces and wrapped at 80 columns.
+    function ConvertTo-AboutHelpText([string] $MarkdownPath) {
+        $width = 80
+        $lines = (Get-Content -Raw $MarkdownPath) -replace "`r`n", "`n" -split "`n"
+        $text = [System.Collections.Generic.List[string]]::new()
+        $plain = {
+            param([string] $s)
+            $s = $s -replace '\[([^\]]+)\]\([^)]+\)', '$1'
+            $s = $s -replace '\*\*([^*]+)\*\*', '$1'
+            $s -replace '`', ''
+        }
+        $wrap = {
+            param([string] $s, [string] $first, [string] $rest)
+            $line = $first
+            $empty = $true
+            foreach ($word in ($s -split '\s+' | Where-Object { $_ })) {
+                if (-not $empty -and ($line.Length + 1 + $word.Length) -gt $width) {
+                    $text.Add($line.TrimEnd())
+                    $line = $rest + $word
+                }
+                else {
+                    $line = if ($empty) { $line + $word } else { "$line $word" }
+                }
+                $empty = $false
+            }
+            if (-not $empty) { $text.Add($line.TrimEnd()) }
+        }
+
+        $i = 0
+        if ($lines[0] -eq '---') {
+            $i = 1
+            while ($i -lt $lines.Count -and $lines[$i] -ne '---') { $i++ }
+            $i++
+        }
+
+        $paragraph = [System.Collections.Generic.List[string]]::new()
+        $item = $null
+        $flush = {
+            if ($paragraph.Count) { & $wrap (& $plain ($paragraph -join ' ')) '    ' '    '; $text.Add(''); $paragraph.Clear() }
+        }
+        for (; $i -lt $lines.Count; $i++) {
+            $line = $lines[$i]
+            if ($line -match '^```') {
+                . $flush
+                $i++
+                while ($i -lt $lines.Count -and $lines[$i] -notmatch '^```') {
+                    $text.Add(('        ' + $lines[$i]).TrimEnd())
+                    $i++
+                }
+                $text.Add('')
+            }
+            elseif ($line -match '^# (.+)$') {
+                . $flush
+                $text.Add('TOPIC'); $text.Add('    ' + $Matches[1].Trim()); $text.Add('')
+            }
+            elseif ($line -match '^#{2,} (.+)$') {
+                . $flush
+                $text.Add((& $plain $Matches[1].Trim()).ToUpperInvariant())
+            }
+            elseif ($line -match '^- (.+)$') {
+                . $flush
+                $item = $Matches[1]
+                while ($i + 1 -lt $lines.Count -and $lines[$i + 1] -match '^  +\S') { $i++; $item += ' ' + $lines[$i].Trim() }
+                & $wrap (& $plain $item) '    - ' '      '
+                if ($i + 1 -ge $lines.Count -or $lines[$i + 1] -notmatch '^- ') { $text.Add('') }
+            }
+            elseif ($line.Trim() -eq '') {
+                . $flush
+            }
+            else {
+                $paragraph.Add($line.Trim())
+            }
+        }
+        . $flush
+        while ($text.Count -and $text[$text.Count - 1] -eq '') { $text.RemoveAt($text.Count - 1) }
+        ($text -join "`n") + "`n"
+    }
+
+    foreach ($about in Get-ChildItem $docs -Filter 'about_*.md') {
+        $target = Join-Path $compiled ($about.BaseName + '.help.txt')
+        # UTF-8 with a byte order mark, which Windows PowerShell 5.1 needs to read anything beyond ASCII.
+        [System.IO.File]::WriteAllText($target, (ConvertTo-AboutHelpText $about.FullName), [System.Text.UTF8Encoding]::new($true))
+    }
+
     Write-Host "Help compiled to $compiled"
     if (Test-Path $moduleDir) {
         $null = New-Item -ItemType Directory -Force (Join-Path $moduleDir 'en-US')
@@ -141,12 +242,14 @@ Get-SoraVideo -All | Format-Table
     }
 }
 
-foreach ($step in $Task) {
+# pwsh -File passes "-Task Docs,Build" as one string.
+foreach ($step in ($Task -split ',' | ForEach-Object Trim | Where-Object { $_ })) {
     switch ($step) {
         'Clean' { if (Test-Path $out) { Remove-Item -Recurse -Force $out } }
         'Build' { Invoke-Build }
         'Test' { Invoke-Test }
         'Docs' { Invoke-Docs }
         'Demo' { Invoke-Demo }
+        default { throw "Unknown task '$step'. Use Build, Test, Docs, Demo or Clean." }
     }
 }
