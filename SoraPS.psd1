@@ -21,6 +21,10 @@
         'Save-SoraVideoContent'
         'Invoke-SoraRemix'
         'Remove-SoraVideo'
+        'Invoke-SoraEdit'
+        'Invoke-SoraExtension'
+        'New-SoraCharacter'
+        'Get-SoraCharacter'
     )
     VariablesToExport      = @()
     AliasesToExport        = @()

@@ -209,10 +209,32 @@ Describe 'Invoke-SoraRemix and Remove-SoraVideo' {
         (Get-SoraVideo -Id $video.Id).Id | Should -Be $video.Id
     }
 
+    It 'deletes nothing with -Force when $WhatIfPreference is set' {
+        $video = New-FinishedVideo
+        $WhatIfPreference = $true
+        try { $video | Remove-SoraVideo -Force } finally { $WhatIfPreference = $false }
+        (Get-SoraVideo -Id $video.Id).Id | Should -Be $video.Id
+    }
+
     It 'sends no create request with -WhatIf' {
         $before = (Get-EmulatorStats $emulator).jobsCreated
         New-SoraVideo 'Never sent' -WhatIf
         (Get-EmulatorStats $emulator).jobsCreated | Should -Be $before
+    }
+}
+
+Describe 'Errors' {
+    It 'says what to fix without naming internal arguments' {
+        New-SoraVideo 'x' -Size 'big' -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -Be 'SoraPS.InvalidArgument,SoraPS.Commands.NewSoraVideoCommand'
+        "$($failures[0])" | Should -Be "The size 'big' is not of the form WIDTHxHEIGHT (for example 1280x720). Correct -Size."
+    }
+
+    It 'refuses a key over plain http to another host' {
+        $key = ConvertTo-SecureString 'sk-plainhttp-0123456789' -AsPlainText -Force
+        { Connect-Sora -ApiKey $key -BaseUri 'http://gateway.example.com/v1' } | Should -Throw -ErrorId 'SoraPS.InvalidArgument,SoraPS.Commands.ConnectSoraCommand'
+        Connect-Sora -ApiKey $key -BaseUri 'http://gateway.example.com/v1' -AllowInsecureHttp -PassThru | Select-Object -ExpandProperty AllowInsecureHttp | Should -BeTrue
+        Connect-Sora -BaseUri $emulator.BaseUri
     }
 }
 

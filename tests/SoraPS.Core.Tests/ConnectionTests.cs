@@ -32,9 +32,7 @@ public class ConnectionTests
         using var key = TestEmulator.Secure("sk-explicit");
         var connection = SoraConnection.FromEnvironment(
             name => name == "OPENAI_API_KEY" ? "sk-env" : name == "OPENAI_BASE_URL" ? "https://env.example.com" : null,
-            new Uri("http://127.0.0.1:5080/v1"),
-            key,
-            source: "Connect-Sora");
+            new SoraConnectionOptions { BaseUri = new Uri("http://127.0.0.1:5080/v1"), ApiKey = key });
 
         Assert.Equal("sk-explicit", connection.RevealApiKey());
         Assert.Equal(new Uri("http://127.0.0.1:5080/v1/"), connection.BaseUri);
@@ -58,5 +56,27 @@ public class ConnectionTests
         var error = Assert.Throws<ArgumentException>(() => SoraConnection.FromEnvironment(name => name == "OPENAI_BASE_URL" ? value : null));
 
         Assert.Contains("OPENAI_BASE_URL", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_key_over_plain_http_to_another_host_is_refused_unless_allowed()
+    {
+        using var key = TestEmulator.Secure("sk-secret");
+
+        var error = Assert.Throws<ArgumentException>(() => new SoraConnection(new SoraConnectionOptions { BaseUri = new Uri("http://gateway.example.com/v1"), ApiKey = key }));
+        var allowed = new SoraConnection(new SoraConnectionOptions { BaseUri = new Uri("http://gateway.example.com/v1"), ApiKey = key, AllowInsecureHttp = true });
+        var loopback = new SoraConnection(new SoraConnectionOptions { BaseUri = new Uri("http://127.0.0.1:5080/v1"), ApiKey = key });
+        var keyless = new SoraConnection(new SoraConnectionOptions { BaseUri = new Uri("http://gateway.example.com/v1") });
+
+        Assert.Contains("-AllowInsecureHttp", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk-secret", error.Message, StringComparison.Ordinal);
+        Assert.True(allowed.HasApiKey && loopback.HasApiKey && !keyless.HasApiKey);
+    }
+
+    [Fact]
+    public void Timeouts_must_be_positive()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SoraConnection(new SoraConnectionOptions { ConnectTimeout = TimeSpan.Zero }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SoraConnection(new SoraConnectionOptions { MaxRetries = -1 }));
     }
 }

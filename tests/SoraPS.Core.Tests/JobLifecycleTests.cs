@@ -34,6 +34,19 @@ public class JobLifecycleTests
     }
 
     [Fact]
+    public async Task A_job_given_twice_is_reported_once()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var done = await emulator.CompletedVideoAsync();
+        var running = await emulator.Client.CreateVideoAsync(new CreateVideoRequest("Twice"));
+
+        var updates = await CollectAsync(new VideoWaiter(emulator.Client).WaitAsync([done, done, running, running], TestEmulator.QuickWait()));
+
+        Assert.Single(updates, u => u.Kind == WaitUpdateKind.Finished && u.VideoId == done.Id);
+        Assert.Single(updates, u => u.Kind == WaitUpdateKind.Finished && u.VideoId == running.Id);
+    }
+
+    [Fact]
     public async Task A_moderated_prompt_finishes_as_failed_with_the_api_error_code()
     {
         await using var emulator = await TestEmulator.StartAsync();

@@ -193,4 +193,95 @@ public class ResilienceTests
 
         Assert.Equal("timeout", error.ErrorType);
     }
+
+    [Fact]
+    public async Task A_retry_after_given_as_an_http_date_is_honoured()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var when = DateTimeOffset.UtcNow.AddSeconds(2).ToString("r", System.Globalization.CultureInfo.InvariantCulture);
+        emulator.Server.Faults.Add(new Fault("GET", "/v1/videos") { Status = 429, Headers = new Dictionary<string, string> { ["Retry-After"] = when } });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        await emulator.Client.ListVideosAsync();
+
+        Assert.Equal(2, emulator.Server.Requests.Count);
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.8), $"waited only {clock.Elapsed}");
+        Assert.Contains(emulator.Log.Messages, m => m.Contains("429", StringComparison.Ordinal) && m.Contains("Retrying in", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_read_whose_connection_resets_before_the_answer_is_retried()
+    {
+        await using var emulator = await TestEmulator.StartAsync(o => o.SeedCompletedJobs = 2);
+        emulator.Server.Faults.Add(new Fault("GET", "/v1/videos") { Kind = FaultKind.ResetBeforeHeaders });
+
+        var page = await emulator.Client.ListVideosAsync();
+
+        Assert.Equal(2, page.Data.Count);
+        Assert.Equal(2, emulator.Server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_create_whose_connection_was_never_made_is_retried()
+    {
+        // A port nothing listens on: the connection is refused before any request is sent.
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var log = new RecordingDiagnostics();
+        var client = new SoraClient(new SoraConnection(new SoraConnectionOptions { BaseUri = new Uri($"http://127.0.0.1:{port}/v1") }), log);
+
+        var error = await Assert.ThrowsAsync<SoraApiException>(() => client.CreateVideoAsync(new CreateVideoRequest("Never arrives")));
+
+        Assert.Null(error.StatusCode);
+        Assert.Equal(2, log.Messages.Count(m => m.Contains("Retrying", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("https://api.example.com/v1/", "http://api.example.com/v1/x", false)]
+    [InlineData("https://api.example.com/v1/", "https://cdn.example.net/x", true)]
+    [InlineData("http://127.0.0.1:5080/v1/", "http://127.0.0.1:5081/x", true)]
+    public void Redirects_never_downgrade_from_https(string from, string to, bool allowed)
+    {
+        Assert.Equal(allowed, SoraPS.Core.Http.RedirectPolicy.MayFollow(new Uri(from), new Uri(to)));
+    }
+
+    [Theory]
+    [InlineData("https://api.example.com/v1/", "https://api.example.com/other", true)]
+    [InlineData("https://api.example.com/v1/", "https://cdn.example.com/v1/x", false)]
+    [InlineData("https://api.example.com/v1/", "https://api.example.com:8443/v1/x", false)]
+    [InlineData("http://127.0.0.1:5080/v1/", "https://127.0.0.1:5080/v1/x", false)]
+    public void Only_the_configured_origin_keeps_the_credentials(string baseUri, string to, bool keeps)
+    {
+        Assert.Equal(keeps, SoraPS.Core.Http.RedirectPolicy.KeepsCredentials(new Uri(to), new Uri(baseUri)));
+    }
+
+    [Fact]
+    public async Task Each_retry_gets_the_whole_timeout()
+    {
+        // Two stalls of 0.6 s against a 1 s timeout: only a per-attempt timeout lets the third attempt finish.
+        await using var emulator = await TestEmulator.StartAsync(requestTimeout: TimeSpan.FromSeconds(1));
+        emulator.Server.Faults.Add(new Fault("GET", "/v1/videos") { Status = 503, Count = 2, Headers = new Dictionary<string, string> { ["retry-after-ms"] = "600" } });
+
+        var page = await emulator.Client.ListVideosAsync();
+
+        Assert.NotNull(page);
+        Assert.Equal(3, emulator.Server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_download_whose_answer_never_starts_times_out()
+    {
+        await using var emulator = await TestEmulator.StartAsync(maxRetries: 0, requestTimeout: TimeSpan.FromMilliseconds(500));
+        var video = await emulator.CompletedVideoAsync();
+        using var folder = new TempFolder();
+        emulator.Server.Faults.Add(new Fault("GET", "/v1/videos/*/content") { Kind = FaultKind.StallBeforeHeaders, StallFor = TimeSpan.FromSeconds(20) });
+
+        var error = await Assert.ThrowsAsync<SoraApiException>(() =>
+            new ContentDownloader(emulator.Client).DownloadAsync(video.Id, VideoVariant.Video, DownloadTarget.Folder(folder.Path), overwrite: false));
+
+        Assert.Equal("timeout", error.ErrorType);
+        Assert.Empty(folder.Files());
+    }
 }

@@ -32,7 +32,14 @@ internal sealed class TestEmulator : IAsyncDisposable
         configure?.Invoke(options);
         var server = await EmulatorServer.StartAsync(options);
         using var key = apiKey is null ? null : Secure(apiKey);
-        var connection = new SoraConnection(server.BaseUri, key, maxRetries: maxRetries, readIdleTimeout: readIdleTimeout, requestTimeout: requestTimeout);
+        var connection = new SoraConnection(new SoraConnectionOptions
+        {
+            BaseUri = server.BaseUri,
+            ApiKey = key,
+            MaxRetries = maxRetries,
+            ReadIdleTimeout = readIdleTimeout ?? SoraConnectionOptions.DefaultReadIdleTimeout,
+            RequestTimeout = requestTimeout ?? SoraConnectionOptions.DefaultRequestTimeout,
+        });
         return new TestEmulator(server, connection);
     }
 

@@ -149,6 +149,21 @@ public sealed class FaultTests
     }
 
     [Fact]
+    public async Task StallBeforeHeaders_sends_nothing_until_the_stall_ends()
+    {
+        await using var server = await Api.StartAsync(seed: 1);
+        using var client = Api.Client(server);
+        server.Faults.Add(new Fault("GET", "/v1/videos") { Kind = FaultKind.StallBeforeHeaders, StallFor = TimeSpan.FromSeconds(1.5) });
+
+        var pending = client.GetAsync("videos", HttpCompletionOption.ResponseHeadersRead);
+        var stalled = await Task.WhenAny(pending, Task.Delay(700)) != pending;
+        using var response = await pending;
+
+        Assert.True(stalled, "no headers should arrive during the stall");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Control_routes_arm_faults_read_requests_and_seed_over_http()
     {
         await using var server = await Api.StartAsync();

@@ -12,6 +12,7 @@ public class CmdletConventionTests
     [
         "Connect-Sora", "Disconnect-Sora", "Get-SoraContext", "Get-SoraVideo", "Invoke-SoraRemix",
         "New-SoraVideo", "Remove-SoraVideo", "Save-SoraVideoContent", "Wait-SoraVideo",
+        "Invoke-SoraEdit", "Invoke-SoraExtension", "New-SoraCharacter", "Get-SoraCharacter",
     ];
 
     public static TheoryData<string> Commands() => new(CmdletTypes.Select(CommandName));
@@ -47,6 +48,9 @@ public class CmdletConventionTests
     [Theory]
     [InlineData("New-SoraVideo", "Medium")]
     [InlineData("Invoke-SoraRemix", "Medium")]
+    [InlineData("Invoke-SoraEdit", "Medium")]
+    [InlineData("Invoke-SoraExtension", "Medium")]
+    [InlineData("New-SoraCharacter", "Medium")]
     [InlineData("Remove-SoraVideo", "High")]
     [InlineData("Save-SoraVideoContent", "Low")]
     public void Cmdlets_that_change_state_support_ShouldProcess(string command, string impact)
@@ -63,6 +67,7 @@ public class CmdletConventionTests
     [InlineData("Get-SoraContext")]
     [InlineData("Connect-Sora")]
     [InlineData("Disconnect-Sora")]
+    [InlineData("Get-SoraCharacter")]
     public void Cmdlets_that_change_nothing_on_the_server_do_not_claim_ShouldProcess(string command)
     {
         Assert.False(Named<bool>(Attribute(Cmdlet(command), "CmdletAttribute")!, "SupportsShouldProcess"));
@@ -83,11 +88,14 @@ public class CmdletConventionTests
         }
     }
 
-    [Fact]
-    public void Invoke_SoraRemix_never_takes_its_prompt_from_the_piped_job()
+    [Theory]
+    [InlineData("Invoke-SoraRemix")]
+    [InlineData("Invoke-SoraEdit")]
+    [InlineData("Invoke-SoraExtension")]
+    public void Derived_jobs_never_take_their_prompt_from_the_piped_job(string command)
     {
-        var prompt = ParameterAttributes(Parameter("Invoke-SoraRemix", "Prompt")).Single();
-        var id = ParameterAttributes(Parameter("Invoke-SoraRemix", "Id")).Single();
+        var prompt = ParameterAttributes(Parameter(command, "Prompt")).Single();
+        var id = ParameterAttributes(Parameter(command, "Id")).Single();
 
         Assert.True(Named<bool>(prompt, "Mandatory"));
         Assert.False(Named<bool>(prompt, "ValueFromPipeline"));
@@ -95,11 +103,52 @@ public class CmdletConventionTests
         Assert.True(Named<bool>(id, "ValueFromPipelineByPropertyName"));
     }
 
+    [Fact]
+    public void Invoke_SoraExtension_takes_the_seconds_to_add_only_from_the_command_line()
+    {
+        // A piped job has its own Seconds (its length so far): binding it would double the video.
+        var seconds = Parameter("Invoke-SoraExtension", "Seconds");
+        var attribute = ParameterAttributes(seconds).Single();
+
+        Assert.Equal(typeof(string), seconds.PropertyType);
+        Assert.True(Named<bool>(attribute, "Mandatory"));
+        Assert.False(Named<bool>(attribute, "ValueFromPipelineByPropertyName"));
+        Assert.NotNull(Attribute(seconds, "ArgumentCompleterAttribute"));
+        Assert.Null(Attribute(seconds, "ValidateSetAttribute"));
+    }
+
+    [Fact]
+    public void Invoke_SoraEdit_takes_a_job_or_a_video_file_but_not_both()
+    {
+        var id = ParameterAttributes(Parameter("Invoke-SoraEdit", "Id")).Single();
+        var path = ParameterAttributes(Parameter("Invoke-SoraEdit", "VideoPath")).Single();
+        var prompt = ParameterAttributes(Parameter("Invoke-SoraEdit", "Prompt")).Single();
+
+        Assert.NotNull(Named<string>(id, "ParameterSetName"));
+        Assert.NotNull(Named<string>(path, "ParameterSetName"));
+        Assert.NotEqual(Named<string>(id, "ParameterSetName"), Named<string>(path, "ParameterSetName"));
+        Assert.True(Named<bool>(path, "Mandatory"));
+        Assert.Null(Named<string>(prompt, "ParameterSetName"));
+    }
+
+    [Fact]
+    public void Get_SoraCharacter_takes_ids_from_the_pipeline_by_value_and_by_property_name()
+    {
+        var id = Parameter("Get-SoraCharacter", "Id");
+        var attribute = ParameterAttributes(id).Single();
+
+        Assert.Equal(typeof(string[]), id.PropertyType);
+        Assert.True(Named<bool>(attribute, "ValueFromPipeline"));
+        Assert.True(Named<bool>(attribute, "ValueFromPipelineByPropertyName"));
+    }
+
     [Theory]
     [InlineData("Get-SoraVideo")]
     [InlineData("Wait-SoraVideo")]
     [InlineData("Save-SoraVideoContent")]
     [InlineData("Invoke-SoraRemix")]
+    [InlineData("Invoke-SoraEdit")]
+    [InlineData("Invoke-SoraExtension")]
     [InlineData("Remove-SoraVideo")]
     public void Id_binds_from_piped_jobs_by_property_name_and_has_the_VideoId_alias(string command)
     {

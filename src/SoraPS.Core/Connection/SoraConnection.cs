@@ -17,34 +17,35 @@ public sealed class SoraConnection
 
     private readonly SecureString? apiKey;
 
-    public SoraConnection(
-        Uri? baseUri = null,
-        SecureString? apiKey = null,
-        string? organization = null,
-        string? project = null,
-        string source = "Connect-Sora",
-        int maxRetries = DefaultMaxRetries,
-        TimeSpan? requestTimeout = null,
-        TimeSpan? readIdleTimeout = null)
+    public SoraConnection(SoraConnectionOptions? options = null)
     {
-        BaseUri = NormalizeBaseUri(baseUri ?? DefaultBaseUri);
-        if (apiKey is not null && apiKey.Length > 0)
+        options ??= new SoraConnectionOptions();
+        BaseUri = NormalizeBaseUri(options.BaseUri ?? DefaultBaseUri);
+        if (options.ApiKey is { Length: > 0 } key)
         {
-            this.apiKey = apiKey.Copy();
-            this.apiKey.MakeReadOnly();
+            apiKey = key.Copy();
+            apiKey.MakeReadOnly();
         }
 
-        Organization = string.IsNullOrWhiteSpace(organization) ? null : organization!.Trim();
-        Project = string.IsNullOrWhiteSpace(project) ? null : project!.Trim();
-        Source = source;
-        if (maxRetries < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(maxRetries), maxRetries, "The retry count cannot be negative.");
-        }
+        Organization = string.IsNullOrWhiteSpace(options.Organization) ? null : options.Organization!.Trim();
+        Project = string.IsNullOrWhiteSpace(options.Project) ? null : options.Project!.Trim();
+        Source = options.Source;
+        MaxRetries = options.MaxRetries >= 0
+            ? options.MaxRetries
+            : throw new ArgumentOutOfRangeException(nameof(options), options.MaxRetries, "The retry count cannot be negative.");
+        RequestTimeout = Positive(options.RequestTimeout, nameof(options.RequestTimeout));
+        ReadIdleTimeout = Positive(options.ReadIdleTimeout, nameof(options.ReadIdleTimeout));
+        ConnectTimeout = Positive(options.ConnectTimeout, nameof(options.ConnectTimeout));
+        AllowInsecureHttp = options.AllowInsecureHttp;
 
-        MaxRetries = maxRetries;
-        RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(120);
-        ReadIdleTimeout = readIdleTimeout ?? TimeSpan.FromSeconds(60);
+        // A key in clear text may cross only this machine's loopback unless the user says otherwise.
+        if (apiKey is not null && BaseUri.Scheme == Uri.UriSchemeHttp && !BaseUri.IsLoopback && !AllowInsecureHttp)
+        {
+            throw new ArgumentException(
+                $"{BaseUri} uses plain http, which would send the API key unencrypted. Use an https address, "
+                + "or pass -AllowInsecureHttp to Connect-Sora if the network between here and the server is trusted.",
+                nameof(options));
+        }
     }
 
     /// <summary>The API base, always ending in a slash so that relative paths append to it.</summary>
@@ -61,54 +62,51 @@ public sealed class SoraConnection
 
     public int MaxRetries { get; }
 
-    /// <summary>Total time allowed for one JSON call, retries excluded.</summary>
+    /// <summary>The longest wait for one answer (its headers, and for a JSON call its body too); each retry gets its own.</summary>
     public TimeSpan RequestTimeout { get; }
 
     /// <summary>For downloads: the longest wait for the next bytes. A slow transfer is fine; a stalled one is not.</summary>
     public TimeSpan ReadIdleTimeout { get; }
 
+    /// <summary>The longest wait for a new connection to open.</summary>
+    public TimeSpan ConnectTimeout { get; }
+
+    public bool AllowInsecureHttp { get; }
+
     /// <summary>
     /// Builds the connection from the variables the official SDKs read (OPENAI_API_KEY, OPENAI_BASE_URL,
-    /// OPENAI_ORG_ID, OPENAI_PROJECT_ID). Values given explicitly win over the environment's.
+    /// OPENAI_ORG_ID, OPENAI_PROJECT_ID). Values set in <paramref name="given"/> win over the environment's.
     /// </summary>
-    public static SoraConnection FromEnvironment(
-        Func<string, string?> getVariable,
-        Uri? baseUri = null,
-        SecureString? apiKey = null,
-        string? organization = null,
-        string? project = null,
-        string source = "Environment",
-        int maxRetries = DefaultMaxRetries,
-        TimeSpan? requestTimeout = null,
-        TimeSpan? readIdleTimeout = null)
+    public static SoraConnection FromEnvironment(Func<string, string?> getVariable, SoraConnectionOptions? given = null)
     {
         if (getVariable is null)
         {
             throw new ArgumentNullException(nameof(getVariable));
         }
 
+        given ??= new SoraConnectionOptions { Source = "Environment" };
+        var baseUri = given.BaseUri;
         var baseText = getVariable("OPENAI_BASE_URL");
         if (baseUri is null && !string.IsNullOrWhiteSpace(baseText))
         {
             baseUri = InputValidation.ParseBaseUri(baseText!, "the OPENAI_BASE_URL environment variable");
         }
 
-        using var environmentKey = apiKey is null ? ToSecureString(getVariable("OPENAI_API_KEY")) : null;
-        return new SoraConnection(
-            baseUri,
-            apiKey ?? environmentKey,
-            organization ?? getVariable("OPENAI_ORG_ID"),
-            project ?? getVariable("OPENAI_PROJECT_ID"),
-            source,
-            maxRetries,
-            requestTimeout,
-            readIdleTimeout);
+        using var environmentKey = given.ApiKey is null ? ToSecureString(getVariable("OPENAI_API_KEY")) : null;
+        return new SoraConnection(new SoraConnectionOptions
+        {
+            BaseUri = baseUri,
+            ApiKey = given.ApiKey ?? environmentKey,
+            Organization = given.Organization ?? getVariable("OPENAI_ORG_ID"),
+            Project = given.Project ?? getVariable("OPENAI_PROJECT_ID"),
+            Source = given.Source,
+            MaxRetries = given.MaxRetries,
+            RequestTimeout = given.RequestTimeout,
+            ReadIdleTimeout = given.ReadIdleTimeout,
+            ConnectTimeout = given.ConnectTimeout,
+            AllowInsecureHttp = given.AllowInsecureHttp,
+        });
     }
-
-    /// <summary>A copy of this connection with other retry and timeout settings.</summary>
-    public SoraConnection With(int? maxRetries = null, TimeSpan? requestTimeout = null, TimeSpan? readIdleTimeout = null) =>
-        new(BaseUri, apiKey, Organization, Project, Source,
-            maxRetries ?? MaxRetries, requestTimeout ?? RequestTimeout, readIdleTimeout ?? ReadIdleTimeout);
 
     /// <summary>The key in clear text, for the one header that carries it. Never log or store the result.</summary>
     internal string? RevealApiKey()
@@ -149,6 +147,9 @@ public sealed class SoraConnection
         secure.MakeReadOnly();
         return secure;
     }
+
+    private static TimeSpan Positive(TimeSpan value, string name) =>
+        value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(name, value, "A timeout must be longer than zero.");
 
     private static Uri NormalizeBaseUri(Uri uri)
     {

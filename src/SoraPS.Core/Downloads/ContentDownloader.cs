@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Diagnostics;
 using System.IO;
+using System.Net;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
@@ -26,52 +27,94 @@ public sealed class ContentDownloader
     }
 
     /// <returns>The file written.</returns>
-    public async Task<FileInfo> DownloadAsync(
+    public Task<FileInfo> DownloadAsync(
         string videoId,
         VideoVariant variant,
         DownloadTarget target,
         bool overwrite,
         IProgress<DownloadProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        DownloadAsync(videoId, variant, target, new DownloadOptions { Overwrite = overwrite, Progress = progress }, cancellationToken);
+
+    /// <returns>The file written.</returns>
+    public async Task<FileInfo> DownloadAsync(
+        string videoId, VideoVariant variant, DownloadTarget target, DownloadOptions options, CancellationToken cancellationToken = default)
     {
         if (target is null)
         {
             throw new ArgumentNullException(nameof(target));
         }
 
+        if (options is null)
+        {
+            throw new ArgumentNullException(nameof(options));
+        }
+
         // Checked before the request with the name the variant usually gets, and again once the
         // content type is known, so the usual conflict costs no download.
-        EnsureWritable(target.Resolve(videoId, variant, null), overwrite);
-
-        using var response = await client.GetContentAsync(videoId, variant, cancellationToken).ConfigureAwait(false);
-        var path = target.Resolve(videoId, variant, response.Content.Headers.ContentType?.MediaType);
-        EnsureWritable(path, overwrite);
-        var folder = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(folder);
-
-        var expected = response.Content.Headers.ContentLength;
-        var temporary = Path.Combine(folder, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".partial");
+        var predicted = target.Resolve(videoId, variant, null);
+        EnsureWritable(predicted, options.Overwrite);
+        var partial = options.Resume ? PartialFile.For(predicted) : PartialFile.Temporary(predicted);
         try
         {
-            var received = await CopyToFileAsync(response, temporary, videoId, variant, path, expected, progress, cancellationToken).ConfigureAwait(false);
+            return await DownloadToAsync(videoId, variant, target, options, partial, partial.ResumePoint(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (SoraApiException e) when (e.StatusCode == (HttpStatusCode)416 && partial.Exists)
+        {
+            // The kept bytes do not fit the content any more: start again from nothing.
+            partial.Delete();
+            return await DownloadToAsync(videoId, variant, target, options, partial, null, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<FileInfo> DownloadToAsync(
+        string videoId,
+        VideoVariant variant,
+        DownloadTarget target,
+        DownloadOptions options,
+        PartialFile partial,
+        ResumePoint? resumeFrom,
+        CancellationToken cancellationToken)
+    {
+        using var response = await client.GetContentAsync(videoId, variant, cancellationToken, resumeFrom).ConfigureAwait(false);
+        var path = target.Resolve(videoId, variant, response.Content.Headers.ContentType?.MediaType);
+        EnsureWritable(path, options.Overwrite);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+
+        // A 206 continues the kept bytes; a 200 (the content changed, or the server ignores ranges) starts over.
+        var range = response.Content.Headers.ContentRange;
+        var appending = resumeFrom is not null && response.StatusCode == HttpStatusCode.PartialContent;
+        if (appending && range?.From != resumeFrom!.Offset)
+        {
+            throw Invalid(response, $"The server resumed at byte {range?.From} instead of {resumeFrom.Offset}.", "bad_range", videoId);
+        }
+
+        var expected = appending ? range!.Length : response.Content.Headers.ContentLength;
+        if (options.Resume && !appending)
+        {
+            partial.Start(response.Headers.ETag?.ToString());
+        }
+
+        // What a failure leaves behind, said in its message.
+        string Outcome(long received) => options.Resume
+            ? $"the {received} bytes received are kept in '{partial.Path}'; run the command again with -Resume to continue"
+            : $"nothing was written to '{path}'";
+
+        try
+        {
+            var received = await CopyToFileAsync(
+                response, partial.Path, appending ? resumeFrom!.Offset : 0, videoId, variant, path, expected, Outcome, options.Progress, cancellationToken).ConfigureAwait(false);
             if (expected is { } length && received != length)
             {
-                throw new SoraApiException(
-                    response.StatusCode,
-                    $"The download ended after {received} of {length} bytes; nothing was written to '{path}'.",
-                    SoraApiException.InvalidResponseType,
-                    "truncated_body",
-                    null,
-                    SoraClient.RequestId(response),
-                    "GET",
-                    response.RequestMessage?.RequestUri?.AbsolutePath ?? videoId);
+                throw Invalid(response, $"The download ended after {received} of {length} bytes; {Outcome(received)}.", "truncated_body", videoId);
             }
 
-            MoveIntoPlace(temporary, path, overwrite);
+            MoveIntoPlace(partial.Path, path, options.Overwrite);
+            partial.Finish();
         }
-        catch
+        catch when (!options.Resume)
         {
-            TryDelete(temporary);
+            partial.Delete();
             throw;
         }
 
@@ -81,10 +124,12 @@ public sealed class ContentDownloader
     private async Task<long> CopyToFileAsync(
         HttpResponseMessage response,
         string temporary,
+        long startAt,
         string videoId,
         VideoVariant variant,
         string path,
         long? expected,
+        Func<long, string> outcome,
         IProgress<DownloadProgress>? progress,
         CancellationToken cancellationToken)
     {
@@ -95,7 +140,7 @@ public sealed class ContentDownloader
         // unblocks them, for a stall and for Ctrl+C alike.
         using var unblock = idle.Token.Register(response.Dispose);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        long received = 0;
+        var received = startAt;
         var sinceReport = Stopwatch.StartNew();
         try
         {
@@ -104,7 +149,7 @@ public sealed class ContentDownloader
 #else
             using var source = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
 #endif
-            using var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            using var file = new FileStream(temporary, startAt > 0 ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
             progress?.Report(new DownloadProgress(videoId, variant, path, 0, expected));
             while (true)
             {
@@ -118,7 +163,7 @@ public sealed class ContentDownloader
                 {
                     throw new SoraApiException(
                         response.StatusCode,
-                        $"No data for {idleTimeout.TotalSeconds:0.#} s after {received} bytes; the download was abandoned and nothing was written to '{path}'.",
+                        $"No data for {idleTimeout.TotalSeconds:0.#} s after {received} bytes; the download was abandoned and {outcome(received)}.",
                         "timeout",
                         "read_idle_timeout",
                         null,
@@ -131,7 +176,7 @@ public sealed class ContentDownloader
                 {
                     throw new SoraApiException(
                         response.StatusCode,
-                        $"The connection broke after {received} bytes ({e.GetBaseException().Message.TrimEnd('.')}); nothing was written to '{path}'.",
+                        $"The connection broke after {received} bytes ({e.GetBaseException().Message.TrimEnd('.')}); {outcome(received)}.",
                         "connection_error",
                         null,
                         null,
@@ -197,15 +242,13 @@ public sealed class ContentDownloader
         }
     }
 
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Best effort: a hidden .partial file is harmless and the original error matters more.
-        }
-    }
+    private static SoraApiException Invalid(HttpResponseMessage response, string message, string code, string videoId) => new(
+        response.StatusCode,
+        message,
+        SoraApiException.InvalidResponseType,
+        code,
+        null,
+        SoraClient.RequestId(response),
+        "GET",
+        response.RequestMessage?.RequestUri?.AbsolutePath ?? videoId);
 }

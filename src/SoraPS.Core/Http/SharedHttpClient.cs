@@ -1,6 +1,10 @@
 using System;
+using System.IO;
 using System.Net;
 using System.Net.Http;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace SoraPS.Core.Http;
 
@@ -11,7 +15,10 @@ namespace SoraPS.Core.Http;
 /// </summary>
 internal static class SharedHttpClient
 {
-    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
+#if NET
+    /// <summary>Carries the connection's connect timeout to the connect callback, per request.</summary>
+    public static readonly HttpRequestOptionsKey<TimeSpan> ConnectTimeoutKey = new("SoraPS.ConnectTimeout");
+#endif
 
     private static readonly Lazy<HttpClient> Client = new(Create);
 
@@ -24,7 +31,9 @@ internal static class SharedHttpClient
         {
             AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
-            ConnectTimeout = ConnectTimeout,
+            // The callback applies each connection's own connect timeout; this is only an outer bound.
+            ConnectTimeout = TimeSpan.FromMinutes(10),
+            ConnectCallback = ConnectAsync,
             // DNS changes (gateway fail-over) are picked up without restarting a long-lived runbook.
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             UseCookies = false,
@@ -38,6 +47,35 @@ internal static class SharedHttpClient
         };
 #endif
         // Timeouts are per request (JSON calls) or per read (downloads), never one total for the client.
-        return new HttpClient(handler, disposeHandler: true) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        return new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
     }
+
+#if NET
+    private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var timeout = context.InitialRequestMessage.Options.TryGetValue(ConnectTimeoutKey, out var value)
+            ? value
+            : SoraConnectionOptions.DefaultConnectTimeout;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(context.DnsEndPoint, deadline.Token).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new HttpRequestException(
+                HttpRequestError.ConnectionError,
+                $"No connection to {context.DnsEndPoint.Host}:{context.DnsEndPoint.Port} within {timeout.TotalSeconds:0.#} s");
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+#endif
 }

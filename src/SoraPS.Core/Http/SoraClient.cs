@@ -151,9 +151,23 @@ public sealed partial class SoraClient
             .ConfigureAwait(false)).Value;
     }
 
-    /// <summary>Asks for one variant's bytes. The caller owns the response and streams it.</summary>
-    internal Task<HttpResponseMessage> GetContentAsync(string id, VideoVariant variant, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Get, VideoPath(id) + "/content?variant=" + VariantName(variant), null, RequestKind.Idempotent, streaming: true, cancellationToken);
+    /// <summary>
+    /// Asks for one variant's bytes, from <paramref name="resumeFrom"/> on when given (a Range request
+    /// that only holds while the server's ETag still matches). The caller owns the response and streams it.
+    /// </summary>
+    internal Task<HttpResponseMessage> GetContentAsync(string id, VideoVariant variant, CancellationToken cancellationToken, ResumePoint? resumeFrom = null) =>
+        SendAsync(
+            HttpMethod.Get,
+            VideoPath(id) + "/content?variant=" + VariantName(variant),
+            null,
+            RequestKind.Idempotent,
+            (response, _) => Task.FromResult(response),
+            cancellationToken,
+            resumeFrom is null ? null : request =>
+            {
+                request.Headers.Range = new RangeHeaderValue(resumeFrom.Offset, null);
+                request.Headers.IfRange = new RangeConditionHeaderValue(EntityTagHeaderValue.Parse(resumeFrom.ETag));
+            });
 
     internal static string VariantName(VideoVariant variant) => variant switch
     {
@@ -165,92 +179,61 @@ public sealed partial class SoraClient
     /// <summary>An id is a server value: it is escaped so it can never change the path it goes into.</summary>
     internal static string VideoPath(string id) => "videos/" + Uri.EscapeDataString(InputValidation.VideoId(id));
 
-    private async Task<ApiResult<T>> SendJsonAsync<T>(
-        HttpMethod method, string path, Func<HttpContent>? body, RequestKind kind, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Connection.RequestTimeout);
-        HttpResponseMessage response;
-        try
-        {
-            response = await SendAsync(method, path, body, kind, streaming: false, timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && timeout.IsCancellationRequested)
-        {
-            throw TimedOut(method, path);
-        }
-
-        using (response)
-        {
-            byte[] bytes;
-            try
+    private Task<ApiResult<T>> SendJsonAsync<T>(
+        HttpMethod method, string path, Func<HttpContent>? body, RequestKind kind, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken) =>
+        SendAsync(
+            method,
+            path,
+            body,
+            kind,
+            async (response, attemptToken) =>
             {
-                bytes = await ReadBodyAsync(response.Content, int.MaxValue, timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && timeout.IsCancellationRequested)
-            {
-                throw TimedOut(method, path);
-            }
-
-            var value = ParseSuccess(response, bytes, typeInfo, method, path);
-            return new ApiResult<T>(value, PollAfter(response), RequestId(response));
-        }
-    }
+                using (response)
+                {
+                    var bytes = await ReadBodyAsync(response.Content, int.MaxValue, attemptToken).ConfigureAwait(false);
+                    return new ApiResult<T>(ParseSuccess(response, bytes, typeInfo, method, path), PollAfter(response), RequestId(response));
+                }
+            },
+            cancellationToken);
 
     /// <summary>
-    /// Sends one logical request: credentials, redirects, retries and logging. Returns a successful
-    /// response (headers read; the body unread when <paramref name="streaming"/>), or throws.
+    /// Sends one logical request: credentials, redirects, retries, timeouts and logging. A successful
+    /// answer is handed to <paramref name="complete"/>, which owns the response from then on; reading
+    /// its body there is part of the attempt, under the same timeout and retry rules.
     /// </summary>
-    private async Task<HttpResponseMessage> SendAsync(
-        HttpMethod method, string path, Func<HttpContent>? body, RequestKind kind, bool streaming, CancellationToken cancellationToken)
+    private async Task<T> SendAsync<T>(
+        HttpMethod method,
+        string path,
+        Func<HttpContent>? body,
+        RequestKind kind,
+        Func<HttpResponseMessage, CancellationToken, Task<T>> complete,
+        CancellationToken cancellationToken,
+        Action<HttpRequestMessage>? prepare = null)
     {
         var target = new Uri(Connection.BaseUri, path);
         var display = method.Method + " " + target.AbsolutePath;
         for (var attempt = 1; ; attempt++)
         {
             var clock = Stopwatch.StartNew();
-            HttpResponseMessage response;
+
+            // Each attempt gets the whole timeout for its answer; a retry starts a new one.
+            using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            attemptTimeout.CancelAfter(Connection.RequestTimeout);
+            HttpResponseMessage? response = null;
             try
             {
-                response = await SendFollowingRedirectsAsync(method, target, body, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (TransportFailure.IsTransportFailure(e) || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                var timedOut = e is OperationCanceledException;
-                if (attempt <= Connection.MaxRetries && RetryPolicy.ShouldRetry(e, kind, timedOut))
+                response = await SendFollowingRedirectsAsync(method, target, body, prepare, attemptTimeout.Token).ConfigureAwait(false);
+                var requestId = RequestId(response);
+                log.Verbose($"{display} -> {(int)response.StatusCode} {response.ReasonPhrase} in {clock.ElapsedMilliseconds} ms"
+                    + (requestId is null ? string.Empty : $" (request id {requestId})"));
+                if (response.IsSuccessStatusCode)
                 {
-                    var wait = RetryPolicy.Delay(null, attempt, jitter);
-                    log.Verbose($"{display}: {Describe(e)}. Retrying in {Seconds(wait)} (retry {attempt} of {Connection.MaxRetries}).");
-                    await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
-                    continue;
+                    var answer = response;
+                    response = null;
+                    return await complete(answer, attemptTimeout.Token).ConfigureAwait(false);
                 }
 
-                throw new SoraApiException(
-                    null,
-                    $"No answer from {target.GetLeftPart(UriPartial.Authority)}: {Describe(e)}."
-                        + (kind == RequestKind.StartsJob && attempt <= Connection.MaxRetries
-                            ? " Not retried, because the server may have started a job: check Get-SoraVideo before trying again."
-                            : string.Empty),
-                    "connection_error",
-                    null,
-                    null,
-                    null,
-                    method.Method,
-                    target.AbsolutePath,
-                    e);
-            }
-
-            var requestId = RequestId(response);
-            log.Verbose($"{display} -> {(int)response.StatusCode} {response.ReasonPhrase} in {clock.ElapsedMilliseconds} ms"
-                + (requestId is null ? string.Empty : $" (request id {requestId})"));
-            if (response.IsSuccessStatusCode)
-            {
-                return response;
-            }
-
-            using (response)
-            {
-                var errorBody = await ReadBodyAsync(response.Content, MaxErrorBodyBytes, cancellationToken).ConfigureAwait(false);
+                var errorBody = await ReadBodyAsync(response.Content, MaxErrorBodyBytes, attemptTimeout.Token).ConfigureAwait(false);
                 var error = ParseError(errorBody);
                 if (attempt <= Connection.MaxRetries && RetryPolicy.ShouldRetry(response, kind, error?.Code))
                 {
@@ -270,17 +253,40 @@ public sealed partial class SoraClient
                     method.Method,
                     target.AbsolutePath);
             }
+            catch (Exception e) when (TransportFailure.IsTransportFailure(e) || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                var timedOut = e is OperationCanceledException;
+                if (attempt <= Connection.MaxRetries && RetryPolicy.ShouldRetry(e, kind, timedOut))
+                {
+                    var wait = RetryPolicy.Delay(null, attempt, jitter);
+                    log.Verbose($"{display}: {Describe(e)}. Retrying in {Seconds(wait)} (retry {attempt} of {Connection.MaxRetries}).");
+                    await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                var notRetried = kind == RequestKind.StartsJob && attempt <= Connection.MaxRetries
+                    ? " Not retried, because the server may have started a job: check Get-SoraVideo before trying again."
+                    : string.Empty;
+                throw timedOut
+                    ? new SoraApiException(null, $"No complete answer within {Seconds(Connection.RequestTimeout)}.{notRetried}", "timeout", null, null, null, method.Method, target.AbsolutePath, e)
+                    : new SoraApiException(null, $"No answer from {target.GetLeftPart(UriPartial.Authority)}: {Describe(e)}.{notRetried}", "connection_error", null, null, null, method.Method, target.AbsolutePath, e);
+            }
+            finally
+            {
+                response?.Dispose();
+            }
         }
     }
 
     private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(
-        HttpMethod method, Uri target, Func<HttpContent>? body, CancellationToken cancellationToken)
+        HttpMethod method, Uri target, Func<HttpContent>? body, Action<HttpRequestMessage>? prepare, CancellationToken cancellationToken)
     {
         var credentialsAllowed = true;
         for (var hop = 0; ; hop++)
         {
             using var request = new HttpRequestMessage(method, target);
             request.Content = body?.Invoke();
+            prepare?.Invoke(request);
             ApplyHeaders(request, credentialsAllowed);
             var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             var location = response.Headers.Location;
@@ -296,14 +302,12 @@ public sealed partial class SoraClient
                 throw new SoraApiException(response.StatusCode, $"More than {MaxRedirects} redirects.", SoraApiException.InvalidResponseType, "too_many_redirects", null, null, method.Method, target.AbsolutePath);
             }
 
-            if (target.Scheme == Uri.UriSchemeHttps && next.Scheme != Uri.UriSchemeHttps)
+            if (!RedirectPolicy.MayFollow(target, next))
             {
                 throw new SoraApiException(response.StatusCode, $"The server redirected from https to {next.Scheme}; the redirect was not followed.", SoraApiException.InvalidResponseType, "insecure_redirect", null, null, method.Method, target.AbsolutePath);
             }
 
-            // Credentials belong to the configured server: a redirect elsewhere (a CDN, a storage account)
-            // gets the request without them, and so does every hop after it.
-            credentialsAllowed &= Uri.Compare(next, Connection.BaseUri, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
+            credentialsAllowed &= RedirectPolicy.KeepsCredentials(next, Connection.BaseUri);
             if (response.StatusCode == HttpStatusCode.SeeOther)
             {
                 method = HttpMethod.Get;
@@ -318,6 +322,9 @@ public sealed partial class SoraClient
     private void ApplyHeaders(HttpRequestMessage request, bool credentialsAllowed)
     {
         request.Headers.UserAgent.ParseAdd(UserAgent);
+#if NET
+        request.Options.Set(SharedHttpClient.ConnectTimeoutKey, Connection.ConnectTimeout);
+#endif
         if (credentialsAllowed)
         {
             var key = Connection.RevealApiKey();
@@ -497,9 +504,6 @@ public sealed partial class SoraClient
             && double.TryParse(values.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var ms) && ms >= 0
             ? TimeSpan.FromMilliseconds(ms)
             : null;
-
-    private SoraApiException TimedOut(HttpMethod method, string path) =>
-        new(null, $"No complete answer within {Seconds(Connection.RequestTimeout)}.", "timeout", null, null, null, method.Method, new Uri(Connection.BaseUri, path).AbsolutePath);
 
     private static string Describe(Exception e) => e is OperationCanceledException ? "the request timed out" : e.GetBaseException().Message.TrimEnd('.');
 

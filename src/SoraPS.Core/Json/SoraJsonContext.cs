@@ -14,6 +14,9 @@ namespace SoraPS.Core.Json;
 [JsonSerializable(typeof(ApiErrorEnvelope))]
 [JsonSerializable(typeof(CreateVideoJsonBody))]
 [JsonSerializable(typeof(PromptBody))]
+[JsonSerializable(typeof(EditVideoJsonBody))]
+[JsonSerializable(typeof(ExtendVideoJsonBody))]
+[JsonSerializable(typeof(SoraCharacter))]
 internal sealed partial class SoraJsonContext : JsonSerializerContext
 {
 }

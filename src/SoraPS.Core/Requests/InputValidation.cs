@@ -9,7 +9,7 @@ namespace SoraPS;
 /// Checks made before anything is sent or written. Each failure is an <see cref="ArgumentException"/>
 /// whose message says what to fix. Open values (model, size, seconds) are checked for form only.
 /// </summary>
-public static class InputValidation
+public static partial class InputValidation
 {
     public const int MaxPromptLength = 32000;
     public const int MinListLimit = 1;
@@ -120,32 +120,30 @@ public static class InputValidation
             throw new ArgumentException($"The reference image '{path}' does not exist. Check -InputReference.", nameof(path));
         }
 
-        var header = new byte[12];
-        int read;
-        try
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            read = ReadAtMost(stream, header);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ArgumentException($"The reference image '{path}' cannot be read: {e.Message}", nameof(path), e);
-        }
-
-        return ImageTypes.Sniff(header.AsSpan(0, read))
+        return ImageTypes.Sniff(ReadHeader(path, 12, "The reference image", nameof(path)))
             ?? throw new ArgumentException(
                 $"'{path}' is not a JPEG, PNG or WebP image (checked by its content). The API accepts only those.", nameof(path));
     }
 
-    private static int ReadAtMost(Stream stream, byte[] buffer)
+    /// <summary>The first bytes of a file (fewer if it is shorter), to recognise its format.</summary>
+    private static byte[] ReadHeader(string path, int count, string what, string parameterName)
     {
-        var total = 0;
-        int n;
-        while (total < buffer.Length && (n = stream.Read(buffer, total, buffer.Length - total)) > 0)
+        try
         {
-            total += n;
-        }
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            var buffer = new byte[count];
+            var total = 0;
+            int n;
+            while (total < count && (n = stream.Read(buffer, total, count - total)) > 0)
+            {
+                total += n;
+            }
 
-        return total;
+            return total == count ? buffer : buffer.AsSpan(0, total).ToArray();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"{what} '{path}' cannot be read: {e.Message}", parameterName, e);
+        }
     }
 }

@@ -81,9 +81,11 @@ public sealed class VideoWaiter
         var clock = Stopwatch.StartNew();
         var deadline = options.Timeout;
         var pending = new Dictionary<string, PendingJob>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var job in jobs)
         {
-            if (pending.ContainsKey(job.Id))
+            // The same job piped twice is waited for, and written, once.
+            if (!seen.Add(job.Id))
             {
                 continue;
             }

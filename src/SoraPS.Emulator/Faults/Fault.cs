@@ -56,4 +56,7 @@ public enum FaultKind
 
     /// <summary>Real headers, AfterBytes of the body, then nothing for StallFor, then the rest.</summary>
     Stall,
+
+    /// <summary>Nothing at all for StallFor (not even headers), then the real response.</summary>
+    StallBeforeHeaders,
 }

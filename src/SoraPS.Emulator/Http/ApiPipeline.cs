@@ -78,6 +78,17 @@ internal sealed class ApiPipeline(RequestLog log, FaultSwitch faults, ApiKeyChec
             case FaultKind.ResetMidBody or FaultKind.Stall:
                 context.Response.Body = new FaultingResponseStream(context.Response.Body, fault, context);
                 break;
+            case FaultKind.StallBeforeHeaders:
+                try
+                {
+                    await Task.Delay(fault.StallFor, context.RequestAborted).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return; // the client gave up waiting
+                }
+
+                break;
         }
 
         if (keyCheck.Check(request) is { } denied)

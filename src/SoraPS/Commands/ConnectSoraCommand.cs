@@ -32,11 +32,20 @@ public sealed class ConnectSoraCommand : SoraCmdlet
     /// <summary>Time allowed for one API call (downloads use -ReadIdleTimeoutSec instead).</summary>
     [Parameter]
     [ValidateRange(1, 3600)]
-    public int TimeoutSec { get; set; } = 120;
+    public int TimeoutSec { get; set; } = (int)SoraConnectionOptions.DefaultRequestTimeout.TotalSeconds;
 
     [Parameter]
     [ValidateRange(1, 3600)]
-    public int ReadIdleTimeoutSec { get; set; } = 60;
+    public int ReadIdleTimeoutSec { get; set; } = (int)SoraConnectionOptions.DefaultReadIdleTimeout.TotalSeconds;
+
+    /// <summary>The longest wait for a connection to open.</summary>
+    [Parameter]
+    [ValidateRange(1, 600)]
+    public int ConnectTimeoutSec { get; set; } = (int)SoraConnectionOptions.DefaultConnectTimeout.TotalSeconds;
+
+    /// <summary>Allow the key over plain http to a host other than this machine (a trusted network only).</summary>
+    [Parameter]
+    public SwitchParameter AllowInsecureHttp { get; set; }
 
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -46,16 +55,19 @@ public sealed class ConnectSoraCommand : SoraCmdlet
         SoraConnection connection;
         try
         {
-            connection = SoraConnection.FromEnvironment(
-                Environment.GetEnvironmentVariable,
-                BaseUri is null ? null : InputValidation.ParseBaseUri(BaseUri),
-                ApiKey,
-                Organization,
-                Project,
-                source: "Connect-Sora",
-                maxRetries: MaxRetries,
-                requestTimeout: TimeSpan.FromSeconds(TimeoutSec),
-                readIdleTimeout: TimeSpan.FromSeconds(ReadIdleTimeoutSec));
+            connection = SoraConnection.FromEnvironment(Environment.GetEnvironmentVariable, new SoraConnectionOptions
+            {
+                BaseUri = BaseUri is null ? null : InputValidation.ParseBaseUri(BaseUri),
+                ApiKey = ApiKey,
+                Organization = Organization,
+                Project = Project,
+                Source = "Connect-Sora",
+                MaxRetries = MaxRetries,
+                RequestTimeout = TimeSpan.FromSeconds(TimeoutSec),
+                ReadIdleTimeout = TimeSpan.FromSeconds(ReadIdleTimeoutSec),
+                ConnectTimeout = TimeSpan.FromSeconds(ConnectTimeoutSec),
+                AllowInsecureHttp = AllowInsecureHttp,
+            });
         }
         catch (ArgumentException e)
         {

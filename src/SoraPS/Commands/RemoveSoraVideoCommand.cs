@@ -14,7 +14,7 @@ public sealed class RemoveSoraVideoCommand : SoraCmdlet
     [ArgumentCompleter(typeof(VideoIdCompleter))]
     public string[] Id { get; set; } = [];
 
-    /// <summary>Delete without asking (scripts and runbooks must never wait on a prompt). -WhatIf still wins.</summary>
+    /// <summary>Delete without asking (scripts and runbooks must never wait on a prompt). -WhatIf (or $WhatIfPreference) and an explicit -Confirm still win.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -28,8 +28,7 @@ public sealed class RemoveSoraVideoCommand : SoraCmdlet
             ForRecord(id, () =>
             {
                 InputValidation.VideoId(id);
-                var whatIf = MyInvocation.BoundParameters.ContainsKey("WhatIf");
-                if (!(Force && !whatIf) && !ShouldProcess(id, "Delete the video job and its assets"))
+                if (!ShouldProcessUnlessForced(Force, id, "Delete the video job and its assets"))
                 {
                     return;
                 }

@@ -43,6 +43,10 @@ public sealed class SaveSoraVideoContentCommand : SoraCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>Keep what arrived when a download fails, and continue it on the next run instead of starting over.</summary>
+    [Parameter]
+    public SwitchParameter Resume { get; set; }
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -75,6 +79,12 @@ public sealed class SaveSoraVideoContentCommand : SoraCmdlet
 
     private void Save(SoraVideo video)
     {
+        // A piped job is a snapshot: one that was still running then may have completed since.
+        if (!video.IsFinished && ParameterSetName == ByVideoSet)
+        {
+            video = Await(Client.GetVideoAsync(video.Id, CancellationToken));
+        }
+
         if (!video.IsCompleted)
         {
             WriteError(ErrorRecords.JobNotCompleted(video));
@@ -93,11 +103,10 @@ public sealed class SaveSoraVideoContentCommand : SoraCmdlet
                     return;
                 }
 
-                var throttle = new ProgressThrottle();
-                var progress = new Progress(this, throttle);
+                var options = new DownloadOptions { Overwrite = Force, Resume = Resume, Progress = new Progress(this, new ProgressThrottle()) };
                 try
                 {
-                    var file = Await(downloader.DownloadAsync(video.Id, variant, target, Force, progress, CancellationToken));
+                    var file = Await(downloader.DownloadAsync(video.Id, variant, target, options, CancellationToken));
                     WriteVerbose($"Saved {file.Length} bytes to {file.FullName}.");
                     if (PassThru)
                     {

@@ -15,6 +15,8 @@ public sealed class SoraContext
         MaxRetries = connection.MaxRetries;
         RequestTimeoutSec = (int)connection.RequestTimeout.TotalSeconds;
         ReadIdleTimeoutSec = (int)connection.ReadIdleTimeout.TotalSeconds;
+        ConnectTimeoutSec = (int)connection.ConnectTimeout.TotalSeconds;
+        AllowInsecureHttp = connection.AllowInsecureHttp;
     }
 
     public Uri BaseUri { get; }
@@ -33,4 +35,8 @@ public sealed class SoraContext
     public int RequestTimeoutSec { get; }
 
     public int ReadIdleTimeoutSec { get; }
+
+    public int ConnectTimeoutSec { get; }
+
+    public bool AllowInsecureHttp { get; }
 }

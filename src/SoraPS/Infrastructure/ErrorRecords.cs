@@ -17,7 +17,10 @@ internal static class ErrorRecords
         connection.BaseUri);
 
     public static ErrorRecord InvalidArgument(ArgumentException exception, object? target) =>
-        new(exception, ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, target);
+        new(exception, ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, target)
+        {
+            ErrorDetails = new ErrorDetails(WithoutParameterName(exception)),
+        };
 
     /// <summary>Maps any failure from SoraPS.Core to a record; returns null for what is not ours to report.</summary>
     public static ErrorRecord? From(Exception exception, object? target) => exception switch
@@ -68,7 +71,7 @@ internal static class ErrorRecords
         {
             { ErrorType: SoraApiException.InvalidResponseType } => (ErrorIds.InvalidResponse, ErrorCategory.InvalidResult),
             { ErrorType: "timeout" } => (ErrorIds.Timeout, ErrorCategory.OperationTimeout),
-            { StatusCode: null } => (ErrorIds.ConnectionFailed, ErrorCategory.ConnectionError),
+            { ErrorType: "connection_error" } or { StatusCode: null } => (ErrorIds.ConnectionFailed, ErrorCategory.ConnectionError),
             { StatusCode: HttpStatusCode.Unauthorized } => (ErrorIds.ApiError, ErrorCategory.AuthenticationError),
             { StatusCode: HttpStatusCode.Forbidden } => (ErrorIds.ApiError, ErrorCategory.PermissionDenied),
             { StatusCode: HttpStatusCode.NotFound } => (ErrorIds.ApiError, ErrorCategory.ObjectNotFound),
@@ -77,6 +80,22 @@ internal static class ErrorRecords
             _ => (ErrorIds.ApiError, ErrorCategory.InvalidArgument),
         };
         return new ErrorRecord(exception, id, category, target);
+    }
+
+    /// <summary>
+    /// The message as written for the user: .NET appends the parameter's name (" (Parameter 'x')", or
+    /// a second line on .NET Framework), which names an internal argument, not a PowerShell parameter.
+    /// </summary>
+    private static string WithoutParameterName(ArgumentException exception)
+    {
+        if (exception.ParamName is null)
+        {
+            return exception.Message;
+        }
+
+        var suffix = new ArgumentException("|", exception.ParamName).Message.Substring(1);
+        var message = exception.Message;
+        return message.EndsWith(suffix, StringComparison.Ordinal) ? message.Substring(0, message.Length - suffix.Length) : message;
     }
 
     private static string Show(string? status) => string.IsNullOrEmpty(status) ? "in an unknown state" : status!;

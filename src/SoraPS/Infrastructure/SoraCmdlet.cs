@@ -68,6 +68,20 @@ public abstract class SoraCmdlet : PSCmdlet, IDisposable
 
     protected void Await(Task task) => Await(task.ContinueWith(t => { t.GetAwaiter().GetResult(); return true; }, TaskScheduler.Default));
 
+    /// <summary>
+    /// ShouldProcess that -Force lets through without a prompt, unless the user asked for -Confirm or
+    /// for a what-if run (by -WhatIf or $WhatIfPreference): scripts and runbooks must never wait on a prompt.
+    /// </summary>
+    protected bool ShouldProcessUnlessForced(bool force, string target, string action)
+    {
+        var bound = MyInvocation.BoundParameters;
+        var whatIf = bound.TryGetValue("WhatIf", out var whatIfValue)
+            ? ((SwitchParameter)whatIfValue).IsPresent
+            : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+        var confirm = bound.TryGetValue("Confirm", out var confirmValue) && ((SwitchParameter)confirmValue).IsPresent;
+        return (force && !whatIf && !confirm) || ShouldProcess(target, action);
+    }
+
     /// <summary>Pulls the next item of an async sequence on the pipeline thread; false at its end.</summary>
     protected bool AwaitNext<T>(IAsyncEnumerator<T> enumerator) => Await(enumerator.MoveNextAsync().AsTask());
 
