@@ -155,11 +155,12 @@ public sealed class SaveSoraVideoContentCommand : SoraCmdlet
         return target;
     }
 
-    /// <summary>Reports download progress through the pipeline thread, about once a second.</summary>
+    /// <summary>Reports download progress (bytes, rate, time left) through the pipeline thread, about once a second.</summary>
     private sealed class Progress : IProgress<DownloadProgress>
     {
         private readonly SaveSoraVideoContentCommand cmdlet;
         private readonly ProgressThrottle throttle;
+        private readonly System.Diagnostics.Stopwatch clock = System.Diagnostics.Stopwatch.StartNew();
 
         public Progress(SaveSoraVideoContentCommand cmdlet, ProgressThrottle throttle)
         {
@@ -174,13 +175,17 @@ public sealed class SaveSoraVideoContentCommand : SoraCmdlet
                 return;
             }
 
-            var status = value.TotalBytes is { } total
-                ? $"{Megabytes(value.BytesReceived)} of {Megabytes(total)}"
-                : Megabytes(value.BytesReceived);
-            var record = new ProgressRecord(ProgressActivityId, $"Saving {System.IO.Path.GetFileName(value.Path)}", status);
+            var seconds = clock.Elapsed.TotalSeconds;
+            var rate = seconds > 0 ? value.BytesReceived / seconds : 0;
+            var received = value.TotalBytes is { } total ? $"{Megabytes(value.BytesReceived)} of {Megabytes(total)}" : Megabytes(value.BytesReceived);
+            var record = new ProgressRecord(ProgressActivityId, $"Saving {System.IO.Path.GetFileName(value.Path)}", $"{received} at {Megabytes((long)rate)}/s");
             if (value.TotalBytes is { } length && length > 0)
             {
                 record.PercentComplete = (int)Math.Min(100, value.BytesReceived * 100 / length);
+                if (rate > 0)
+                {
+                    record.SecondsRemaining = (int)Math.Ceiling((length - value.BytesReceived) / rate);
+                }
             }
 
             cmdlet.Post(() => cmdlet.WriteProgress(record));
