@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace SoraPS.Emulator;
 
@@ -26,6 +27,16 @@ public sealed class EmulatorOptions
 
     /// <summary>Number of completed jobs that exist when the server starts.</summary>
     public int SeedCompletedJobs { get; set; }
+
+    /// <summary>
+    /// Behave like an OpenAI-compatible gateway in front of another provider (Veo, Runway): any
+    /// WIDTHxHEIGHT size and any positive whole seconds are accepted, and running jobs report
+    /// "pending" and "processing" instead of "queued" and "in_progress".
+    /// </summary>
+    public bool Gateway { get; set; }
+
+    /// <summary>Headers every API request must carry with exactly these values (a gateway's tenant or route header).</summary>
+    public IReadOnlyDictionary<string, string>? RequiredHeaders { get; set; }
 
     /// <summary>Kestrel URLs (';'-separated); port 0 picks a free port.</summary>
     public string Urls { get; set; } = "http://127.0.0.1:0";

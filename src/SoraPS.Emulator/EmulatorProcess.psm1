@@ -3,6 +3,7 @@
 
 $script:RepositoryRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 $script:EmulatorBuild = Join-Path $script:RepositoryRoot 'out/emulator'
+$script:Built = $false
 
 function Start-Emulator {
     [CmdletBinding()]
@@ -10,21 +11,35 @@ function Start-Emulator {
         [double] $RenderSeconds = 3,
         [int] $PollAfterMs = 50,
         [string] $ApiKey,
-        [int] $Seed = 0
+        # Authorization (Bearer) by default; api-key for Azure, or a gateway's own header.
+        [string] $ApiKeyHeader,
+        [int] $Seed = 0,
+        # Behave like a gateway in front of another provider (free-form sizes, pending/processing).
+        [switch] $Gateway,
+        # Headers every request must carry, as some gateways require.
+        [hashtable] $RequireHeader
     )
 
+    # Built once per import (an incremental build when nothing changed), so a stale build never runs.
     $dll = Join-Path $script:EmulatorBuild 'SoraPS.Emulator.dll'
-    if (-not (Test-Path $dll)) {
+    if (-not $script:Built) {
         & dotnet build (Join-Path $script:RepositoryRoot 'src/SoraPS.Emulator') -c Release -o $script:EmulatorBuild --nologo | Out-Null
         if ($LASTEXITCODE -ne 0) { throw 'The emulator did not build.' }
+        $script:Built = $true
     }
 
     $arguments = @($dll, '--urls', 'http://127.0.0.1:0', '--render-seconds', $RenderSeconds.ToString([cultureinfo]::InvariantCulture),
         '--poll-after-ms', "$PollAfterMs", '--seed', "$Seed")
     if ($ApiKey) { $arguments += @('--api-key', $ApiKey) }
+    if ($ApiKeyHeader) { $arguments += @('--api-key-header', $ApiKeyHeader) }
+    if ($Gateway) { $arguments += '--gateway' }
+    if ($RequireHeader) {
+        foreach ($name in $RequireHeader.Keys) { $arguments += @('--require-header', "$name=$($RequireHeader[$name])") }
+    }
 
-    $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    foreach ($argument in $arguments) { $start.ArgumentList.Add($argument) }
+    # One quoted string: ProcessStartInfo.ArgumentList does not exist on .NET Framework (Windows PowerShell).
+    $start = New-Object System.Diagnostics.ProcessStartInfo 'dotnet'
+    $start.Arguments = ($arguments | ForEach-Object { '"' + ($_ -replace '"', '\"') + '"' }) -join ' '
     $start.RedirectStandardOutput = $true
     $start.RedirectStandardError = $true
     $start.UseShellExecute = $false

@@ -80,7 +80,9 @@ public sealed class EmulatorServer : IAsyncDisposable
         var videos = new VideoStore(options.RenderTime, TimeProvider.System);
         videos.Seed(options.SeedCompletedJobs);
         var server = new EmulatorServer(app, videos);
-        server.MapRoutes(new EmulatorState(videos, new CharacterStore(TimeProvider.System), options.PollAfterMs), new ApiKeyCheck(options.ApiKey, options.ApiKeyHeader));
+        server.MapRoutes(
+            new EmulatorState(videos, new CharacterStore(TimeProvider.System), options.PollAfterMs, options.Gateway),
+            new ApiKeyCheck(options.ApiKey, options.ApiKeyHeader, options.RequiredHeaders));
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();

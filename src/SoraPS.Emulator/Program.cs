@@ -1,11 +1,14 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Threading.Tasks;
 using SoraPS.Emulator;
 
 // Command line: dotnet run --project src/SoraPS.Emulator -- [--urls URL] [--render-seconds S]
-//   [--api-key KEY] [--api-key-header NAME] [--poll-after-ms MS] [--seed N]
+//   [--api-key KEY] [--api-key-header NAME] [--poll-after-ms MS] [--seed N] [--gateway]
+//   [--require-header NAME=VALUE]...
 var options = new EmulatorOptions { Urls = "http://127.0.0.1:5080" };
+var requiredHeaders = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 for (var i = 0; i < args.Length; i++)
 {
     var name = args[i];
@@ -13,6 +16,12 @@ for (var i = 0; i < args.Length; i++)
     {
         PrintUsage();
         return 0;
+    }
+
+    if (name == "--gateway")
+    {
+        options.Gateway = true;
+        continue;
     }
 
     if (i + 1 >= args.Length)
@@ -30,6 +39,8 @@ for (var i = 0; i < args.Length; i++)
         "--api-key-header" => Set(() => options.ApiKeyHeader = value),
         "--poll-after-ms" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) && Set(() => options.PollAfterMs = ms),
         "--seed" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && Set(() => options.SeedCompletedJobs = count),
+        "--require-header" => value.IndexOf('=', StringComparison.Ordinal) is > 0 and var at
+            && Set(() => requiredHeaders[value[..at].Trim()] = value[(at + 1)..].Trim()),
         _ => false,
     };
     if (!ok)
@@ -38,6 +49,7 @@ for (var i = 0; i < args.Length; i++)
     }
 }
 
+options.RequiredHeaders = requiredHeaders;
 await using var server = await EmulatorServer.StartAsync(options).ConfigureAwait(false);
 Console.WriteLine($"SoraPS emulator: {server.BaseUri} (control routes under {server.RootUri}_emulator/). Press Ctrl+C to stop.");
 await server.WaitForShutdownAsync().ConfigureAwait(false);
@@ -60,4 +72,5 @@ static void PrintUsage() => Console.Error.WriteLine(
     """
     Usage: SoraPS.Emulator [--urls http://127.0.0.1:5080] [--render-seconds 5] [--api-key KEY]
                            [--api-key-header Authorization|api-key] [--poll-after-ms 1000] [--seed N]
+                           [--gateway] [--require-header NAME=VALUE]...
     """);

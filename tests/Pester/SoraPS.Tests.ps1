@@ -173,7 +173,7 @@ Describe 'Save-SoraVideoContent' {
             Pop-Location
         }
 
-        $file.FullName | Should -Be (Join-Path $work 'relative/clip.mp4')
+        $file.FullName | Should -Be ([System.IO.Path]::GetFullPath((Join-Path $work 'relative/clip.mp4')))
     }
 
     It 'does nothing with -WhatIf' {

@@ -84,6 +84,8 @@ internal sealed class RecordingDiagnostics : ISoraDiagnostics
     public void Debug(string message) => Messages.Enqueue("DEBUG: " + message);
 
     public void Warning(string message) => Messages.Enqueue("WARNING: " + message);
+
+    public void Notice(string key, string message) => Messages.Enqueue($"NOTICE {key}: {message}");
 }
 
 /// <summary>A folder on the real disk, removed after the test.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Security;
 
 namespace SoraPS;
@@ -14,6 +15,21 @@ public sealed class SoraConnectionOptions
     public Uri? BaseUri { get; init; }
 
     public SecureString? ApiKey { get; init; }
+
+    /// <summary>
+    /// The header that carries <see cref="ApiKey"/>: null for "Authorization: Bearer &lt;key&gt;"; any other
+    /// name (Azure's "api-key", a gateway's "x-api-key") carries the raw key.
+    /// </summary>
+    public string? ApiKeyHeader { get; init; }
+
+    /// <summary>A bearer token (an Entra ID token for Azure OpenAI), sent as "Authorization: Bearer".</summary>
+    public SecureString? AccessToken { get; init; }
+
+    /// <summary>True for Azure OpenAI: the key goes in "api-key" and AZURE_OPENAI_* variables apply.</summary>
+    public bool Azure { get; init; }
+
+    /// <summary>Extra headers for every request to the configured server (a gateway's routing or tenant headers).</summary>
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
 
     public string? Organization { get; init; }
 

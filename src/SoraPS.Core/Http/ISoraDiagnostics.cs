@@ -11,6 +11,12 @@ public interface ISoraDiagnostics
     void Debug(string message);
 
     void Warning(string message);
+
+    /// <summary>
+    /// A warning worth seeing once per session, not once per request (a server that announces its
+    /// own retirement, for example). <paramref name="key"/> tells repeats apart.
+    /// </summary>
+    void Notice(string key, string message);
 }
 
 internal sealed class NullDiagnostics : ISoraDiagnostics
@@ -26,6 +32,10 @@ internal sealed class NullDiagnostics : ISoraDiagnostics
     }
 
     public void Warning(string message)
+    {
+    }
+
+    public void Notice(string key, string message)
     {
     }
 }

@@ -8,7 +8,8 @@ namespace SoraPS.Core.Http;
 /// <summary>Shows headers for -Debug with every credential reduced to a recognisable stub.</summary>
 internal static class SecretMask
 {
-    private static readonly string[] SecretHeaders = ["Authorization", "api-key", "x-api-key", "Proxy-Authorization"];
+    /// <summary>Any header whose name says it may hold a secret: the key's own header, a gateway's tokens.</summary>
+    private static readonly string[] SecretNameParts = ["auth", "key", "token", "secret", "password", "signature", "cookie"];
 
     public static string Mask(string secret)
     {
@@ -21,13 +22,15 @@ internal static class SecretMask
         return secret.Length <= 12 ? "****" : secret.Substring(0, 3) + "****" + secret.Substring(secret.Length - 2);
     }
 
-    public static string DescribeHeaders(HttpHeaders headers)
+    /// <param name="keyHeader">The header configured to carry the key, masked whatever its name.</param>
+    public static string DescribeHeaders(HttpHeaders headers, string? keyHeader = null)
     {
         var text = new StringBuilder();
         foreach (var header in headers)
         {
             var value = string.Join(", ", header.Value);
-            if (SecretHeaders.Any(h => string.Equals(h, header.Key, StringComparison.OrdinalIgnoreCase)))
+            if (string.Equals(header.Key, keyHeader, StringComparison.OrdinalIgnoreCase)
+                || SecretNameParts.Any(part => header.Key.IndexOf(part, StringComparison.OrdinalIgnoreCase) >= 0))
             {
                 var space = value.IndexOf(' ');
                 value = space > 0 ? value.Substring(0, space + 1) + Mask(value.Substring(space + 1)) : Mask(value);

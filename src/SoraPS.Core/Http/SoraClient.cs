@@ -212,6 +212,11 @@ public sealed partial class SoraClient
     {
         var target = new Uri(Connection.BaseUri, path);
         var display = method.Method + " " + target.AbsolutePath;
+        if (Connection.AccessTokenExpired)
+        {
+            throw new SoraApiException(null, $"The access token expires at {Connection.AccessTokenExpiresAt:u}. {Connection.RenewTokenAdvice}", "authentication_error", "token_expired", null, null, method.Method, target.AbsolutePath);
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             var clock = Stopwatch.StartNew();
@@ -228,6 +233,7 @@ public sealed partial class SoraClient
                     + (requestId is null ? string.Empty : $" (request id {requestId})"));
                 if (response.IsSuccessStatusCode)
                 {
+                    ServerNotices.Check(response, null, null, Connection.BaseUri, path, log);
                     var answer = response;
                     response = null;
                     return await complete(answer, attemptTimeout.Token).ConfigureAwait(false);
@@ -235,6 +241,7 @@ public sealed partial class SoraClient
 
                 var errorBody = await ReadBodyAsync(response.Content, MaxErrorBodyBytes, attemptTimeout.Token).ConfigureAwait(false);
                 var error = ParseError(errorBody);
+                ServerNotices.Check(response, error?.Code, error?.Param, Connection.BaseUri, path, log);
                 if (attempt <= Connection.MaxRetries && RetryPolicy.ShouldRetry(response, kind, error?.Code))
                 {
                     var wait = RetryPolicy.Delay(response, attempt, jitter);
@@ -243,9 +250,15 @@ public sealed partial class SoraClient
                     continue;
                 }
 
+                var message = error?.Message ?? QuoteBody(response, errorBody);
+                if (response.StatusCode == HttpStatusCode.Unauthorized && Connection.HasAccessToken)
+                {
+                    message = message.TrimEnd() + " " + Connection.RenewTokenAdvice;
+                }
+
                 throw new SoraApiException(
                     response.StatusCode,
-                    error?.Message ?? QuoteBody(response, errorBody),
+                    message,
                     error?.Type ?? (error is null ? SoraApiException.InvalidResponseType : null),
                     error?.Code,
                     error?.Param,
@@ -327,10 +340,27 @@ public sealed partial class SoraClient
 #endif
         if (credentialsAllowed)
         {
+            // Extra headers first, so that they can never replace the credentials set below.
+            foreach (var header in Connection.Headers)
+            {
+                request.Headers.Remove(header.Key);
+                request.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+
             var key = Connection.RevealApiKey();
-            if (key is not null)
+            if (key is not null && Connection.ApiKeyHeader is { } keyHeader)
+            {
+                request.Headers.Remove(keyHeader);
+                request.Headers.TryAddWithoutValidation(keyHeader, key);
+            }
+            else if (key is not null)
             {
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            }
+
+            if (Connection.RevealAccessToken() is { } token)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             }
 
             if (Connection.Organization is { } organization)
@@ -344,7 +374,7 @@ public sealed partial class SoraClient
             }
         }
 
-        log.Debug($"{request.Method} {request.RequestUri}" + Environment.NewLine + SecretMask.DescribeHeaders(request.Headers));
+        log.Debug($"{request.Method} {request.RequestUri}" + Environment.NewLine + SecretMask.DescribeHeaders(request.Headers, Connection.ApiKeyHeader));
     }
 
     private static ByteArrayContent CreateJsonBody(ValidatedCreateVideoRequest valid) =>

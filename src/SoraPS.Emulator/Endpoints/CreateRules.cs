@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Frozen;
+using System.Globalization;
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using SoraPS.Emulator.Http;
 using SoraPS.Emulator.State;
@@ -15,6 +17,8 @@ internal static class CreateRules
 
     private static readonly FrozenSet<string> AllowedSizes = FrozenSet.Create(StringComparer.Ordinal, "720x1280", "1280x720", "1024x1792", "1792x1024");
 
+    private static readonly Regex AnySize = new(@"^[1-9]\d{1,4}x[1-9]\d{1,4}$", RegexOptions.CultureInvariant);
+
     private static readonly FrozenSet<string> ImageTypes = FrozenSet.Create(StringComparer.OrdinalIgnoreCase, "image/jpeg", "image/png", "image/webp");
 
     public static string Prompt(RequestFields fields) => fields.RequiredText("prompt", MaxPromptLength);
@@ -27,20 +31,23 @@ internal static class CreateRules
             : throw ApiErrorException.BadRequest("Invalid 'model': empty string. Expected a model name.", "model", "empty_string");
     }
 
-    public static string Seconds(RequestFields fields, string? defaultValue)
+    public static string Seconds(RequestFields fields, string? defaultValue, bool anyPositive = false)
     {
         var seconds = fields.OptionalText("seconds") ?? defaultValue
             ?? throw ApiErrorException.BadRequest("Missing required parameter: 'seconds'.", "seconds", "missing_required_parameter");
-        return AllowedSeconds.Contains(seconds)
+        var accepted = anyPositive
+            ? int.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+            : AllowedSeconds.Contains(seconds);
+        return accepted
             ? seconds
             : throw ApiErrorException.BadRequest(
                 $"Invalid value for 'seconds': '{seconds}'. Supported values are: '4', '8', '12', '16' and '20'.", "seconds", "invalid_value");
     }
 
-    public static string Size(RequestFields fields)
+    public static string Size(RequestFields fields, bool anyDimensions = false)
     {
         var size = fields.OptionalText("size") ?? "720x1280";
-        return AllowedSizes.Contains(size)
+        return (anyDimensions ? AnySize.IsMatch(size) : AllowedSizes.Contains(size))
             ? size
             : throw ApiErrorException.BadRequest(
                 $"Invalid value for 'size': '{size}'. Supported values are: '720x1280', '1280x720', '1024x1792' and '1792x1024'.", "size", "invalid_value");

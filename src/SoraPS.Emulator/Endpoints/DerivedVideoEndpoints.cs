@@ -38,7 +38,7 @@ internal static class DerivedVideoEndpoints
     {
         var fields = RequestFields.Read(context);
         var prompt = CreateRules.Prompt(fields);
-        var extension = CreateRules.Seconds(fields, defaultValue: null);
+        var extension = CreateRules.Seconds(fields, defaultValue: null, state.Gateway);
         var source = CreateRules.SourceVideo(fields, state);
 
         // seconds is the stitched total; an uploaded source is not analysed and counts as 0 s.

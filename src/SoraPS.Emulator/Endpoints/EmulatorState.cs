@@ -8,7 +8,7 @@ using SoraPS.Emulator.State;
 namespace SoraPS.Emulator.Endpoints;
 
 /// <summary>What the API handlers share: the stores and how video objects are answered.</summary>
-internal sealed class EmulatorState(VideoStore videos, CharacterStore characters, int pollAfterMs)
+internal sealed class EmulatorState(VideoStore videos, CharacterStore characters, int pollAfterMs, bool gateway = false)
 {
     private readonly Dictionary<string, string> _pollHeader = new()
     {
@@ -22,16 +22,19 @@ internal sealed class EmulatorState(VideoStore videos, CharacterStore characters
     /// <summary>Assets stay downloadable for an hour after completion, as on the real service.</summary>
     public static long ExpiresAfterSeconds => 3600;
 
+    /// <summary>Gateway mode: free-form sizes and seconds, and the provider's own names for running states.</summary>
+    public bool Gateway { get; } = gateway;
+
     public VideoJob FindVideo(string id) => Videos.Find(id) ?? throw ApiErrorException.VideoNotFound(id);
 
-    public static VideoResource Describe(VideoJob job, JobState state)
+    public VideoResource Describe(VideoJob job, JobState state)
     {
         var completedAt = state.CompletedAt?.ToUnixTimeSeconds();
         return new VideoResource(
             job.Id,
             "video",
             job.Model,
-            state.StatusText,
+            Gateway ? state.GatewayStatusText : state.StatusText,
             state.Progress,
             job.CreatedAt.ToUnixTimeSeconds(),
             completedAt,

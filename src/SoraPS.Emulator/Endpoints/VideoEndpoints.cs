@@ -29,8 +29,8 @@ internal static class VideoEndpoints
         var fields = RequestFields.Read(context);
         var prompt = CreateRules.Prompt(fields);
         var model = CreateRules.Model(fields);
-        var seconds = CreateRules.Seconds(fields, "4");
-        var size = CreateRules.Size(fields);
+        var seconds = CreateRules.Seconds(fields, "4", state.Gateway);
+        var size = CreateRules.Size(fields, state.Gateway);
         CreateRules.InputReference(fields);
         return state.Video(state.Videos.Create(new JobSpec(model, prompt, size, seconds)), JobState.Queued);
     }
@@ -57,7 +57,7 @@ internal static class VideoEndpoints
             ?? throw ApiErrorException.BadRequest($"Invalid 'after': no video with id '{after}' was ever created.", "after", "invalid_value");
 
         var now = state.Videos.Now;
-        var data = page.Items.Select(job => EmulatorState.Describe(job, job.StateAt(now))).ToArray();
+        var data = page.Items.Select(job => state.Describe(job, job.StateAt(now))).ToArray();
         return state.VideoList(new VideoListResource("list", data, data.FirstOrDefault()?.Id, data.LastOrDefault()?.Id, page.HasMore));
     }
 

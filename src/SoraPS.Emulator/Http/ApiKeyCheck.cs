@@ -1,18 +1,30 @@
 using System;
+using System.Collections.Generic;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 
 namespace SoraPS.Emulator.Http;
 
-/// <summary>The key check: "Authorization: Bearer &lt;key&gt;" or the raw key in another header (Azure's api-key).</summary>
-internal sealed class ApiKeyCheck(string? apiKey, string headerName)
+/// <summary>
+/// The access check: the key as "Authorization: Bearer &lt;key&gt;" or raw in another header (Azure's
+/// api-key), and any headers a gateway requires.
+/// </summary>
+internal sealed class ApiKeyCheck(string? apiKey, string headerName, IReadOnlyDictionary<string, string>? requiredHeaders = null)
 {
     private readonly bool _bearer = string.Equals(headerName, "Authorization", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Null when the request may pass; otherwise the 401 error. Messages never repeat what was sent.</summary>
     public ApiErrorException? Check(HttpRequest request)
     {
+        foreach (var (name, value) in requiredHeaders ?? new Dictionary<string, string>())
+        {
+            if (!string.Equals(request.Headers[name], value, StringComparison.Ordinal))
+            {
+                return new ApiErrorException(401, $"This gateway requires the {name} header.", null, "missing_required_header");
+            }
+        }
+
         if (apiKey is null)
         {
             return null;

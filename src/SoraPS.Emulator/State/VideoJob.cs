@@ -73,4 +73,12 @@ internal sealed record JobState(JobStatus Status, int Progress, DateTimeOffset? 
         JobStatus.Completed => "completed",
         _ => "failed",
     };
+
+    /// <summary>What gateways in front of other providers report: their own words for the running states.</summary>
+    public string GatewayStatusText => Status switch
+    {
+        JobStatus.Queued => "pending",
+        JobStatus.InProgress => "processing",
+        _ => StatusText,
+    };
 }

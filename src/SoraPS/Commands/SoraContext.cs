@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 
 namespace SoraPS;
 
@@ -9,6 +11,17 @@ public sealed class SoraContext
     {
         BaseUri = connection.BaseUri;
         HasApiKey = connection.HasApiKey;
+        HasAccessToken = connection.HasAccessToken;
+        AccessTokenExpiresAt = connection.AccessTokenExpiresAt;
+        Authentication = connection switch
+        {
+            { HasAccessToken: true } => "Bearer token",
+            { HasApiKey: true, ApiKeyHeader: { } header } => header + " header",
+            { HasApiKey: true } => "Bearer key",
+            _ => "None",
+        };
+        Azure = connection.Azure;
+        HeaderNames = connection.Headers.Keys.OrderBy(k => k, StringComparer.OrdinalIgnoreCase).ToArray();
         Organization = connection.Organization;
         Project = connection.Project;
         Source = connection.Source;
@@ -22,6 +35,19 @@ public sealed class SoraContext
     public Uri BaseUri { get; }
 
     public bool HasApiKey { get; }
+
+    public bool HasAccessToken { get; }
+
+    /// <summary>When the access token expires, if it says so.</summary>
+    public DateTimeOffset? AccessTokenExpiresAt { get; }
+
+    /// <summary>How requests prove who sends them: "Bearer key", "api-key header", "Bearer token" or "None".</summary>
+    public string Authentication { get; }
+
+    public bool Azure { get; }
+
+    /// <summary>Names of the extra headers; their values are never shown, as they may be secrets.</summary>
+    public IReadOnlyList<string> HeaderNames { get; }
 
     public string? Organization { get; }
 

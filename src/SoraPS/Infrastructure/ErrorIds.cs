@@ -9,6 +9,7 @@ internal static class ErrorIds
     public const string InvalidResponse = "SoraPS.InvalidResponse";
     public const string ConnectionFailed = "SoraPS.ConnectionFailed";
     public const string Timeout = "SoraPS.Timeout";
+    public const string TokenExpired = "SoraPS.TokenExpired";
     public const string JobFailed = "SoraPS.JobFailed";
     public const string WaitTimedOut = "SoraPS.WaitTimedOut";
     public const string JobNotCompleted = "SoraPS.JobNotCompleted";

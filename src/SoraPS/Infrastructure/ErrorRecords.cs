@@ -11,7 +11,8 @@ internal static class ErrorRecords
     public static ErrorRecord NoApiKey(SoraConnection connection) => new(
         new InvalidOperationException(
             $"No API key for {connection.BaseUri}. Run Connect-Sora -ApiKey (Read-Host -AsSecureString) "
-            + "or set the OPENAI_API_KEY environment variable."),
+            + "(or -AccessToken for Azure OpenAI with Entra ID), or set the OPENAI_API_KEY environment variable "
+            + "(AZURE_OPENAI_API_KEY for Azure OpenAI)."),
         ErrorIds.NoApiKey,
         ErrorCategory.AuthenticationError,
         connection.BaseUri);
@@ -71,6 +72,7 @@ internal static class ErrorRecords
         {
             { ErrorType: SoraApiException.InvalidResponseType } => (ErrorIds.InvalidResponse, ErrorCategory.InvalidResult),
             { ErrorType: "timeout" } => (ErrorIds.Timeout, ErrorCategory.OperationTimeout),
+            { ErrorCode: "token_expired" } => (ErrorIds.TokenExpired, ErrorCategory.AuthenticationError),
             { ErrorType: "connection_error" } or { StatusCode: null } => (ErrorIds.ConnectionFailed, ErrorCategory.ConnectionError),
             { StatusCode: HttpStatusCode.Unauthorized } => (ErrorIds.ApiError, ErrorCategory.AuthenticationError),
             { StatusCode: HttpStatusCode.Forbidden } => (ErrorIds.ApiError, ErrorCategory.PermissionDenied),

@@ -140,7 +140,7 @@ public abstract class SoraCmdlet : PSCmdlet, IDisposable
         var connection = ResolveConnection();
 
         // A local emulator needs no key; every other server does.
-        if (!connection.HasApiKey && !connection.BaseUri.IsLoopback)
+        if (!connection.HasCredential && !connection.BaseUri.IsLoopback)
         {
             ThrowTerminatingError(ErrorRecords.NoApiKey(connection));
         }
@@ -163,5 +163,14 @@ public abstract class SoraCmdlet : PSCmdlet, IDisposable
         public void Debug(string message) => cmdlet.Post(() => cmdlet.WriteDebug(message));
 
         public void Warning(string message) => cmdlet.Post(() => cmdlet.WriteWarning(message));
+
+        // The session is looked up on the pipeline thread, where the runspace is known.
+        public void Notice(string key, string message) => cmdlet.Post(() =>
+        {
+            if (Session.FirstNotice(key))
+            {
+                cmdlet.WriteWarning(message);
+            }
+        });
     }
 }

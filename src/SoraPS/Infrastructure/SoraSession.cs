@@ -17,6 +17,7 @@ internal sealed class SoraSession
 
     private readonly object gate = new();
     private readonly LinkedList<SoraVideo> recentJobs = new();
+    private readonly HashSet<string> notices = new(System.StringComparer.Ordinal);
 
     public SoraConnection? Connection { get; set; }
 
@@ -44,6 +45,15 @@ internal sealed class SoraSession
             {
                 recentJobs.RemoveLast();
             }
+        }
+    }
+
+    /// <summary>True the first time a notice is seen in this session, so each is shown once.</summary>
+    public bool FirstNotice(string key)
+    {
+        lock (gate)
+        {
+            return notices.Add(key);
         }
     }
 
