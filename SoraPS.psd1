@@ -31,6 +31,8 @@
     PrivateData            = @{
         PSData = @{
             Tags         = @('Sora', 'OpenAI', 'Video', 'AI', 'GenerativeAI', 'LiteLLM', 'AzureOpenAI', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            # build.ps1 -Task Package replaces this, in the packaged manifest, with this version's
+            # section of CHANGELOG.md (or its Unreleased section).
             ReleaseNotes = 'See CHANGELOG.md.'
         }
     }

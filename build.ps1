@@ -11,6 +11,8 @@
     Test runs the xunit suites (dotnet test) and then the Pester suites in a fresh pwsh that imports
     out/SoraPS. Docs compiles docs/en-US with Microsoft.PowerShell.PlatyPS into en-US/SoraPS.dll-Help.xml.
     Demo starts the local emulator and runs the README's quick start against it.
+    Package builds, then packs out/SoraPS into out/packages/SoraPS.<version>.nupkg, the package that
+    Publish-PSResource makes, with the release notes taken from CHANGELOG.md.
 
 .EXAMPLE
     ./build.ps1
@@ -20,7 +22,7 @@
 #>
 [CmdletBinding()]
 param(
-    # Build, Test, Docs, Demo or Clean; several run in the order given.
+    # Build, Test, Docs, Demo, Package or Clean; several run in the order given.
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -242,6 +244,206 @@ Get-SoraVideo -All | Format-Table
     }
 }
 
+function Get-ReleaseNotes {
+    param([string] $Version)
+    # The notes of this version from CHANGELOG.md: its own section when it has one, else Unreleased.
+    $lines = (Get-Content -Raw (Join-Path $root 'CHANGELOG.md')) -replace "`r`n", "`n" -split "`n"
+    foreach ($heading in @("## [$Version]", '## [Unreleased]')) {
+        $start = -1
+        for ($i = 0; $i -lt $lines.Count; $i++) {
+            if ($lines[$i].StartsWith($heading)) { $start = $i; break }
+        }
+        if ($start -lt 0) { continue }
+        $section = [System.Collections.Generic.List[string]]::new()
+        for ($i = $start + 1; $i -lt $lines.Count -and $lines[$i] -notmatch '^## '; $i++) { $section.Add($lines[$i]) }
+        $notes = ($section -join "`n").Trim()
+        if ($notes) { return $notes }
+    }
+    throw "CHANGELOG.md has no notes under '## [$Version]' or '## [Unreleased]'."
+}
+
+function Invoke-Package {
+    # A .nupkg of the built module, laid out as PSResourceGet's Publish-PSResource packs a module
+    # (src/code/PublishHelper.cs: CreateNuspec, then NuGet's pack): the module's files at the root,
+    # <id>.nuspec beside them, and NuGet's [Content_Types].xml, _rels/.rels and core properties.
+    # The release notes go into the packaged copy of the manifest only.
+    Invoke-Build
+    Add-Type -AssemblyName System.IO.Compression, System.IO.Compression.FileSystem
+
+    $manifestPath = Join-Path $moduleDir 'SoraPS.psd1'
+    $manifest = Import-PowerShellDataFile $manifestPath
+    $id = [System.IO.Path]::GetFileNameWithoutExtension($manifestPath)
+    $version = [version] $manifest.ModuleVersion
+    $psData = $manifest['PrivateData']['PSData']
+    $notes = Get-ReleaseNotes $manifest.ModuleVersion
+
+    # The packaged manifest: the built one with ReleaseNotes taken from the changelog.
+    $manifestText = Get-Content -Raw $manifestPath
+    $notesLiteral = "'" + ($notes -replace "'", "''") + "'"
+    $notesPattern = "(?m)^(\s*)ReleaseNotes(\s*)=\s*'(?:[^']|'')*'"
+    if ($manifestText -match $notesPattern) {
+        $manifestText = [regex]::Replace($manifestText, $notesPattern, { param($m) "$($m.Groups[1].Value)ReleaseNotes$($m.Groups[2].Value)= $notesLiteral" })
+    }
+    else {
+        $psDataPattern = '(?m)^(\s*)PSData(\s*)=\s*@\{'
+        if ($manifestText -notmatch $psDataPattern) { throw 'SoraPS.psd1 has no PrivateData.PSData to hold the release notes.' }
+        $manifestText = [regex]::Replace($manifestText, $psDataPattern, { param($m) "$($m.Value)`n$($m.Groups[1].Value)    ReleaseNotes = $notesLiteral" }, 'None')
+    }
+
+    # Tags as PowerShellGet and PSResourceGet write them: PSModule, the manifest's tags, then the
+    # editions and commands that the gallery searches by.
+    $tags = [System.Collections.Generic.List[string]]::new()
+    $add = { param([string] $tag) if ($tag -and -not ($tags -contains $tag)) { $tags.Add($tag) } }
+    & $add 'PSModule'
+    foreach ($tag in @($psData['Tags'])) { & $add $tag }
+    foreach ($edition in @($manifest['CompatiblePSEditions'])) { & $add "PSEdition_$edition" }
+    $cmdlets = @($manifest['CmdletsToExport'] | Where-Object { $_ -and $_ -ne '*' })
+    if ($cmdlets.Count -eq 0) { throw 'SoraPS.psd1 must list its cmdlets in CmdletsToExport for the gallery.' }
+    & $add 'PSIncludes_Cmdlet'
+    foreach ($cmdlet in $cmdlets) { & $add "PSCmdlet_$cmdlet" }
+    foreach ($cmdlet in $cmdlets) { & $add "PSCommand_$cmdlet" }
+    $badTags = @($tags | Where-Object { $_ -match '\s' })
+    if ($badTags) { throw "Tags cannot contain spaces: $($badTags -join ', ')" }
+
+    # The nuspec, element by element as PublishHelper.CreateNuspec writes it.
+    $ns = 'http://schemas.microsoft.com/packaging/2011/08/nuspec.xsd'
+    $metadata = [ordered]@{ id = $id }
+    if ($psData['LicenseUri']) { $metadata.licenseUrl = ([string] $psData['LicenseUri']).Trim() }
+    if ($psData['ProjectUri']) { $metadata.projectUrl = ([string] $psData['ProjectUri']).Trim() }
+    if ($psData['IconUri']) { $metadata.iconUrl = ([string] $psData['IconUri']).Trim() }
+    $metadata.releaseNotes = $notes
+    $metadata.requireLicenseAcceptance = if ($psData['RequireLicenseAcceptance']) { 'true' } else { 'false' }
+    $metadata.version = $version.ToString(3)
+    $metadata.authors = $manifest.Author.Trim()
+    $metadata.owners = $manifest.CompanyName.Trim()
+    $metadata.description = $manifest.Description.Trim()
+    $metadata.copyright = $manifest.Copyright.Trim()
+    $metadata.tags = $tags -join ' '
+    if ($metadata.description.Length -gt 4000) { throw 'The description is longer than the 4000 characters NuGet allows.' }
+    if ($manifest['RequiredModules']) { throw 'SoraPS.psd1 has RequiredModules: add them to the nuspec as dependencies.' }
+
+    $nuspec = [System.Xml.XmlDocument]::new()
+    $null = $nuspec.AppendChild($nuspec.CreateXmlDeclaration('1.0', 'utf-8', $null))
+    $package = $nuspec.AppendChild($nuspec.CreateElement('package', $ns))
+    $metadataElement = $package.AppendChild($nuspec.CreateElement('metadata', $ns))
+    foreach ($name in $metadata.Keys) {
+        $element = $nuspec.CreateElement($name, $ns)
+        $element.InnerText = $metadata[$name]
+        $null = $metadataElement.AppendChild($element)
+    }
+
+    # What goes in: every file of the built module, with the manifest replaced.
+    $files = @(Get-ChildItem $moduleDir -Recurse -File | ForEach-Object {
+            [pscustomobject]@{ Name = [System.IO.Path]::GetRelativePath($moduleDir, $_.FullName).Replace('\', '/'); File = $_ }
+        } | Sort-Object Name)
+    foreach ($file in $files) {
+        # NuGet escapes other characters in part names; none are expected in a module.
+        if ($file.Name -notmatch '^[A-Za-z0-9._/-]+$') { throw "Cannot package '$($file.Name)': use letters, digits, '.', '_' and '-' in file names." }
+    }
+
+    $coreProperties = "package/services/metadata/core-properties/$([guid]::NewGuid().ToString('N')).psmdcp"
+    $relsId = { 'R' + [guid]::NewGuid().ToString('N').Substring(0, 16).ToUpperInvariant() }
+    $escape = { param([string] $s) [System.Security.SecurityElement]::Escape($s) }
+    $rels = @"
+<?xml version="1.0" encoding="utf-8"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+  <Relationship Type="http://schemas.microsoft.com/packaging/2010/07/manifest" Target="/$id.nuspec" Id="$(& $relsId)" />
+  <Relationship Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="/$coreProperties" Id="$(& $relsId)" />
+</Relationships>
+"@
+    $extensions = @($files | ForEach-Object { [System.IO.Path]::GetExtension($_.Name).TrimStart('.') } | Where-Object { $_ } | Sort-Object -Unique)
+    $contentTypes = @(
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '  <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml" />'
+        '  <Default Extension="psmdcp" ContentType="application/vnd.openxmlformats-package.core-properties+xml" />'
+        '  <Default Extension="nuspec" ContentType="application/octet" />'
+        foreach ($extension in $extensions) { "  <Default Extension=""$extension"" ContentType=""application/octet"" />" }
+        foreach ($file in $files | Where-Object { -not [System.IO.Path]::GetExtension($_.Name) }) { "  <Override PartName=""/$($file.Name)"" ContentType=""application/octet"" />" }
+        '</Types>'
+    ) -join "`n"
+    $core = @"
+<?xml version="1.0" encoding="utf-8"?>
+<coreProperties xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns="http://schemas.openxmlformats.org/package/2006/metadata/core-properties">
+  <dc:creator>$(& $escape $metadata.authors)</dc:creator>
+  <dc:description>$(& $escape $metadata.description)</dc:description>
+  <dc:identifier>$(& $escape $id)</dc:identifier>
+  <version>$($metadata.version)</version>
+  <keywords>$(& $escape $metadata.tags)</keywords>
+  <lastModifiedBy>build.ps1</lastModifiedBy>
+</coreProperties>
+"@
+
+    $packages = Join-Path $out 'packages'
+    $null = New-Item -ItemType Directory -Force $packages
+    $nupkg = Join-Path $packages "$id.$($metadata.version).nupkg"
+    if (Test-Path $nupkg) { Remove-Item -Force $nupkg }
+
+    $utf8 = [System.Text.UTF8Encoding]::new($false)
+    $zip = [System.IO.Compression.ZipFile]::Open($nupkg, [System.IO.Compression.ZipArchiveMode]::Create)
+    try {
+        $addText = {
+            param([string] $name, [string] $text, [System.Text.Encoding] $encoding = $utf8)
+            $writer = [System.IO.StreamWriter]::new($zip.CreateEntry($name, [System.IO.Compression.CompressionLevel]::Optimal).Open(), $encoding)
+            try { $writer.Write($text) } finally { $writer.Dispose() }
+        }
+        & $addText '_rels/.rels' $rels
+        $stream = $zip.CreateEntry("$id.nuspec", [System.IO.Compression.CompressionLevel]::Optimal).Open()
+        try {
+            $settings = [System.Xml.XmlWriterSettings]@{ Encoding = $utf8; Indent = $true }
+            $writer = [System.Xml.XmlWriter]::Create($stream, $settings)
+            try { $nuspec.Save($writer) } finally { $writer.Dispose() }
+        }
+        finally { $stream.Dispose() }
+        foreach ($file in $files) {
+            # With a byte order mark, so that Windows PowerShell 5.1 reads any non-ASCII release notes right.
+            if ($file.Name -eq "$id.psd1") { & $addText $file.Name $manifestText ([System.Text.UTF8Encoding]::new($true)) }
+            else { $null = [System.IO.Compression.ZipFileExtensions]::CreateEntryFromFile($zip, $file.File.FullName, $file.Name, [System.IO.Compression.CompressionLevel]::Optimal) }
+        }
+        & $addText '[Content_Types].xml' $contentTypes
+        & $addText $coreProperties $core
+    }
+    finally {
+        $zip.Dispose()
+    }
+
+    # Read it back as an installer would.
+    $check = Join-Path ([System.IO.Path]::GetTempPath()) ('sorapspackage' + [guid]::NewGuid().ToString('N'))
+    try {
+        $reader = [System.IO.Compression.ZipFile]::OpenRead($nupkg)
+        try { $entries = @($reader.Entries | ForEach-Object FullName) } finally { $reader.Dispose() }
+        $expected = @('_rels/.rels', "$id.nuspec", '[Content_Types].xml', $coreProperties) + @($files.Name)
+        $missing = @($expected | Where-Object { $entries -cnotcontains $_ })
+        $extra = @($entries | Where-Object { $expected -cnotcontains $_ })
+        if ($missing -or $extra) { throw "The package's entries are wrong. Missing: $($missing -join ', '). Unexpected: $($extra -join ', ')." }
+
+        [System.IO.Compression.ZipFile]::ExtractToDirectory($nupkg, $check)
+        $packed = ([xml] (Get-Content -Raw (Join-Path $check "$id.nuspec"))).package.metadata
+        if ($packed.id -ne $id -or $packed.version -ne $metadata.version) { throw "The packaged nuspec says $($packed.id) $($packed.version)." }
+        if ($packed.NamespaceURI -ne $ns) { throw "The packaged nuspec's namespace is $($packed.NamespaceURI)." }
+        foreach ($name in 'authors', 'description', 'releaseNotes', 'tags') {
+            if (-not $packed.$name) { throw "The packaged nuspec has no $name." }
+        }
+
+        $packedManifest = Join-Path $check "$id.psd1"
+        $data = Import-PowerShellDataFile $packedManifest
+        if ($data.PrivateData.PSData.ReleaseNotes -ne $notes) { throw 'The packaged manifest does not carry the release notes.' }
+        $module = Test-ModuleManifest $packedManifest -ErrorAction Stop
+        if ($module.Version -ne $version) { throw "The packaged manifest says version $($module.Version)." }
+        if (Compare-Object @($cmdlets) @($data.CmdletsToExport)) { throw 'The packaged manifest exports other cmdlets.' }
+        # Installers delete the packaging files and keep the rest: that must be the module as built.
+        foreach ($file in $files | Where-Object Name -ne "$id.psd1") {
+            $copy = Join-Path $check $file.Name
+            if ((Get-FileHash $copy).Hash -ne (Get-FileHash $file.File.FullName).Hash) { throw "$($file.Name) differs in the package." }
+        }
+    }
+    finally {
+        if (Test-Path $check) { Remove-Item -Recurse -Force $check }
+    }
+
+    Write-Host "Packaged $id $($metadata.version) in $nupkg ($($entries.Count) entries, $($cmdlets.Count) cmdlets, $($tags.Count) tags)"
+}
+
 # pwsh -File passes "-Task Docs,Build" as one string.
 foreach ($step in ($Task -split ',' | ForEach-Object Trim | Where-Object { $_ })) {
     switch ($step) {
@@ -250,6 +452,7 @@ foreach ($step in ($Task -split ',' | ForEach-Object Trim | Where-Object { $_ })
         'Test' { Invoke-Test }
         'Docs' { Invoke-Docs }
         'Demo' { Invoke-Demo }
-        default { throw "Unknown task '$step'. Use Build, Test, Docs, Demo or Clean." }
+        'Package' { Invoke-Package }
+        default { throw "Unknown task '$step'. Use Build, Test, Docs, Demo, Package or Clean." }
     }
 }
