@@ -181,9 +181,9 @@ public class CompatibilityTests
     public async Task A_missing_videos_endpoint_a_retired_model_and_a_410_each_become_a_notice()
     {
         await using var emulator = await TestEmulator.StartAsync(maxRetries: 0);
-        emulator.Server.Faults.Add(new Fault("GET", "/v1/videos") { Status = 404, Body = """{"error":{"message":"Invalid URL (GET /v1/videos)","type":"invalid_request_error","param":null,"code":null}}""" });
+        emulator.Server.Faults.Add(new Fault("POST", "/v1/videos") { Status = 404, Body = """{"error":{"message":"Invalid URL (POST /v1/videos)","type":"invalid_request_error","param":null,"code":null}}""" });
+        await Assert.ThrowsAsync<SoraApiException>(() => emulator.Client.CreateVideoAsync(new CreateVideoRequest("x")));
         emulator.Server.Faults.Add(new Fault("POST", "/v1/videos") { Status = 404, Body = """{"error":{"message":"The model 'sora-2' does not exist","type":"invalid_request_error","param":"model","code":"model_not_found"}}""" });
-        await Assert.ThrowsAsync<SoraApiException>(() => emulator.Client.ListVideosAsync());
         await Assert.ThrowsAsync<SoraApiException>(() => emulator.Client.CreateVideoAsync(new CreateVideoRequest("x")));
         emulator.Server.Faults.Add(new Fault("GET", "/v1/videos") { Status = 410 });
         await Assert.ThrowsAsync<SoraApiException>(() => emulator.Client.ListVideosAsync());
@@ -194,11 +194,13 @@ public class CompatibilityTests
     }
 
     [Fact]
-    public async Task An_unknown_video_id_is_not_mistaken_for_a_missing_api()
+    public async Task An_unknown_video_id_or_a_gateway_without_a_list_is_not_mistaken_for_a_missing_api()
     {
         await using var emulator = await TestEmulator.StartAsync();
+        emulator.Server.Faults.Add(new Fault("GET", "/v1/videos") { Status = 404 });
 
         await Assert.ThrowsAsync<SoraApiException>(() => emulator.Client.GetVideoAsync("video_missing"));
+        await Assert.ThrowsAsync<SoraApiException>(() => emulator.Client.ListVideosAsync());
 
         Assert.DoesNotContain(emulator.Log.Messages, m => m.StartsWith("NOTICE", StringComparison.Ordinal));
     }

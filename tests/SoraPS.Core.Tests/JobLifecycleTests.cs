@@ -34,6 +34,45 @@ public class JobLifecycleTests
     }
 
     [Fact]
+    public async Task Waiting_on_many_jobs_reads_the_list_instead_of_each_job()
+    {
+        await using var emulator = await TestEmulator.StartAsync(o => { o.SeedCompletedJobs = 150; o.RenderTime = TimeSpan.FromSeconds(1); o.PollAfterMs = 200; });
+        var jobs = new List<SoraVideo>();
+        for (var i = 0; i < 30; i++)
+        {
+            jobs.Add(await emulator.Client.CreateVideoAsync(new CreateVideoRequest($"Job {i}")));
+        }
+
+        emulator.Server.ClearRequests();
+        var updates = await CollectAsync(new VideoWaiter(emulator.Client).WaitAsync(jobs, new WaitOptions { PollInterval = TimeSpan.FromMilliseconds(200), Timeout = TimeSpan.FromSeconds(20) }));
+
+        Assert.Equal(30, updates.Count(u => u.Kind == WaitUpdateKind.Finished && u.Video!.IsCompleted));
+        var lists = emulator.Server.Requests.Count(r => r.Path == "/v1/videos");
+        var retrieves = emulator.Server.Requests.Count(r => r.Path.StartsWith("/v1/videos/", StringComparison.Ordinal));
+        Assert.InRange(lists, 1, 30);
+        Assert.True(retrieves < 30, $"{retrieves} single retrieves for 30 jobs; the list should have answered for them");
+        Assert.All(emulator.Server.Requests.Where(r => r.Path == "/v1/videos"), r => Assert.Contains("limit=100", r.Query, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task When_the_list_cannot_answer_each_job_is_retrieved()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var jobs = new List<SoraVideo>();
+        for (var i = 0; i < 8; i++)
+        {
+            jobs.Add(await emulator.Client.CreateVideoAsync(new CreateVideoRequest($"Job {i}")));
+        }
+
+        // A gateway that does not serve the list.
+        emulator.Server.Faults.Add(new Fault("GET", "/v1/videos") { Status = 404, Count = 100 });
+        var updates = await CollectAsync(new VideoWaiter(emulator.Client).WaitAsync(jobs, TestEmulator.QuickWait()));
+
+        Assert.Equal(8, updates.Count(u => u.Kind == WaitUpdateKind.Finished));
+        Assert.Single(emulator.Server.Requests, r => r.Method == "GET" && r.Path == "/v1/videos");
+    }
+
+    [Fact]
     public async Task A_job_given_twice_is_reported_once()
     {
         await using var emulator = await TestEmulator.StartAsync();

@@ -79,6 +79,8 @@ internal sealed class RecordingDiagnostics : ISoraDiagnostics
 {
     public ConcurrentQueue<string> Messages { get; } = new();
 
+    public bool DebugEnabled => true;
+
     public void Verbose(string message) => Messages.Enqueue("VERBOSE: " + message);
 
     public void Debug(string message) => Messages.Enqueue("DEBUG: " + message);

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Net;
 using System.Net.Http;
+using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -16,7 +17,13 @@ namespace SoraPS;
 /// </summary>
 public sealed class ContentDownloader
 {
-    private const int BufferSize = 128 * 1024;
+    private const int BufferSize = 1024 * 1024;
+
+    /// <summary>
+    /// Only Windows has truly asynchronous file writes; elsewhere an async write is a thread-pool hop per
+    /// buffer, which costs more than the write itself. The network side stays asynchronous everywhere.
+    /// </summary>
+    private static readonly bool AsyncFileWrites = RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly SoraClient client;
@@ -149,7 +156,13 @@ public sealed class ContentDownloader
 #else
             using var source = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
 #endif
-            using var file = new FileStream(temporary, startAt > 0 ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            using var file = new FileStream(
+                temporary,
+                startAt > 0 ? FileMode.Append : FileMode.Create,
+                FileAccess.Write,
+                FileShare.None,
+                bufferSize: AsyncFileWrites ? BufferSize : 0,
+                AsyncFileWrites ? FileOptions.Asynchronous | FileOptions.SequentialScan : FileOptions.SequentialScan);
             progress?.Report(new DownloadProgress(videoId, variant, path, 0, expected));
             while (true)
             {
@@ -191,7 +204,15 @@ public sealed class ContentDownloader
                     break;
                 }
 
-                await file.WriteAsync(buffer, 0, read, cancellationToken).ConfigureAwait(false);
+                if (AsyncFileWrites)
+                {
+                    await file.WriteAsync(buffer, 0, read, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    file.Write(buffer, 0, read);
+                }
+
                 received += read;
                 if (progress is not null && sinceReport.Elapsed >= ProgressInterval)
                 {

@@ -6,6 +6,9 @@ namespace SoraPS;
 /// </summary>
 public interface ISoraDiagnostics
 {
+    /// <summary>False when nobody reads debug messages, so the client need not build them.</summary>
+    bool DebugEnabled { get; }
+
     void Verbose(string message);
 
     void Debug(string message);
@@ -22,6 +25,8 @@ public interface ISoraDiagnostics
 internal sealed class NullDiagnostics : ISoraDiagnostics
 {
     public static readonly NullDiagnostics Instance = new();
+
+    public bool DebugEnabled => false;
 
     public void Verbose(string message)
     {

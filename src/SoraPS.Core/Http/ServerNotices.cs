@@ -7,15 +7,15 @@ namespace SoraPS.Core.Http;
 
 /// <summary>
 /// Turns a server's signs of retirement into one clear notice each: Deprecation and Sunset headers,
-/// a 410, a 404 that names the model, and a 404 for the Videos API itself (OpenAI switched its own
-/// off on 2026-09-24).
+/// a 410, a 404 that names the model, and a 404 to a create (OpenAI switched its own Videos API off on
+/// 2026-09-24). A 404 to the list alone proves nothing: some gateways create jobs but do not list them.
 /// </summary>
 internal static class ServerNotices
 {
     private const string MoveAdvice =
         "Point Connect-Sora -BaseUri at a server that still offers this API shape (an OpenAI-compatible gateway), or use Connect-Sora -AzureEndpoint.";
 
-    public static void Check(HttpResponseMessage response, string? errorCode, string? errorParam, Uri baseUri, string path, ISoraDiagnostics log)
+    public static void Check(HttpResponseMessage response, string? errorCode, string? errorParam, Uri baseUri, HttpMethod method, string path, ISoraDiagnostics log)
     {
         var host = baseUri.Authority;
         var sunset = Header(response, "Sunset");
@@ -36,16 +36,13 @@ internal static class ServerNotices
         {
             log.Notice("model|" + host, $"{host} does not know the model asked for; it may have been retired. Choose another with -Model.");
         }
-        else if (status == 404 && IsCollection(path) && !string.Equals(errorCode, "video_not_found", StringComparison.OrdinalIgnoreCase))
+        else if (status == 404 && method == HttpMethod.Post && path == "videos")
         {
             log.Notice(
                 "endpoint|" + host,
                 $"{host} has no Videos API at {baseUri} (404). OpenAI switched its own Videos API off on 2026-09-24. {MoveAdvice}");
         }
     }
-
-    /// <summary>The create and list path: a 404 there means the API, not one video, is missing.</summary>
-    private static bool IsCollection(string path) => path == "videos" || path.StartsWith("videos?", StringComparison.Ordinal);
 
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;

@@ -74,7 +74,11 @@ public sealed partial class SoraClient
     internal Task<ApiResult<SoraVideo>> GetVideoWithPollHintAsync(string id, CancellationToken cancellationToken) =>
         SendJsonAsync(HttpMethod.Get, VideoPath(id), null, RequestKind.Idempotent, SoraJsonContext.Default.SoraVideo, cancellationToken);
 
-    public async Task<SoraVideoPage> ListVideosAsync(ListVideosQuery? query = null, CancellationToken cancellationToken = default)
+    public async Task<SoraVideoPage> ListVideosAsync(ListVideosQuery? query = null, CancellationToken cancellationToken = default) =>
+        (await ListVideosWithPollHintAsync(query, cancellationToken).ConfigureAwait(false)).Value;
+
+    /// <summary>One page of the job list, with the server's suggested polling delay.</summary>
+    internal async Task<ApiResult<SoraVideoPage>> ListVideosWithPollHintAsync(ListVideosQuery? query, CancellationToken cancellationToken)
     {
         query ??= new ListVideosQuery();
         InputValidation.ListLimit(query.Limit);
@@ -95,10 +99,10 @@ public sealed partial class SoraClient
         }
 
         var path = parameters.Count == 0 ? "videos" : "videos?" + string.Join("&", parameters);
-        var page = (await SendJsonAsync(HttpMethod.Get, path, null, RequestKind.Idempotent, SoraJsonContext.Default.SoraVideoPage, cancellationToken)
-            .ConfigureAwait(false)).Value;
-        page.Data ??= [];
-        return page;
+        var result = await SendJsonAsync(HttpMethod.Get, path, null, RequestKind.Idempotent, SoraJsonContext.Default.SoraVideoPage, cancellationToken)
+            .ConfigureAwait(false);
+        result.Value.Data ??= [];
+        return result;
     }
 
     /// <summary>
@@ -233,7 +237,7 @@ public sealed partial class SoraClient
                     + (requestId is null ? string.Empty : $" (request id {requestId})"));
                 if (response.IsSuccessStatusCode)
                 {
-                    ServerNotices.Check(response, null, null, Connection.BaseUri, path, log);
+                    ServerNotices.Check(response, null, null, Connection.BaseUri, method, path, log);
                     var answer = response;
                     response = null;
                     return await complete(answer, attemptTimeout.Token).ConfigureAwait(false);
@@ -241,7 +245,7 @@ public sealed partial class SoraClient
 
                 var errorBody = await ReadBodyAsync(response.Content, MaxErrorBodyBytes, attemptTimeout.Token).ConfigureAwait(false);
                 var error = ParseError(errorBody);
-                ServerNotices.Check(response, error?.Code, error?.Param, Connection.BaseUri, path, log);
+                ServerNotices.Check(response, error?.Code, error?.Param, Connection.BaseUri, method, path, log);
                 if (attempt <= Connection.MaxRetries && RetryPolicy.ShouldRetry(response, kind, error?.Code))
                 {
                     var wait = RetryPolicy.Delay(response, attempt, jitter);
@@ -374,7 +378,10 @@ public sealed partial class SoraClient
             }
         }
 
-        log.Debug($"{request.Method} {request.RequestUri}" + Environment.NewLine + SecretMask.DescribeHeaders(request.Headers, Connection.ApiKeyHeader));
+        if (log.DebugEnabled)
+        {
+            log.Debug($"{request.Method} {request.RequestUri}" + Environment.NewLine + SecretMask.DescribeHeaders(request.Headers, Connection.ApiKeyHeader));
+        }
     }
 
     private static ByteArrayContent CreateJsonBody(ValidatedCreateVideoRequest valid) =>
@@ -509,13 +516,27 @@ public sealed partial class SoraClient
         var stream = await content.ReadAsStreamAsync().ConfigureAwait(false);
 #endif
         using (stream)
-        using (var buffer = new MemoryStream())
         {
-            var chunk = new byte[16 * 1024];
-            int read;
-            while (buffer.Length < limit && (read = await stream.ReadAsync(chunk, 0, (int)Math.Min(chunk.Length, limit - buffer.Length), cancellationToken).ConfigureAwait(false)) > 0)
+            // One allocation of the announced size; a growing buffer only when the length is unknown.
+            if (content.Headers.ContentLength is { } length && length <= limit)
             {
-                buffer.Write(chunk, 0, read);
+                var body = new byte[length];
+                var filled = 0;
+                int read;
+                while (filled < body.Length && (read = await stream.ReadAsync(body, filled, body.Length - filled, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    filled += read;
+                }
+
+                return filled == body.Length ? body : body.AsSpan(0, filled).ToArray();
+            }
+
+            using var buffer = new MemoryStream();
+            var chunk = new byte[16 * 1024];
+            int count;
+            while (buffer.Length < limit && (count = await stream.ReadAsync(chunk, 0, (int)Math.Min(chunk.Length, limit - buffer.Length), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                buffer.Write(chunk, 0, count);
             }
 
             return buffer.ToArray();

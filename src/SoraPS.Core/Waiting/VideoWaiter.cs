@@ -62,11 +62,19 @@ public sealed class WaitUpdate
 
 /// <summary>
 /// Waits for many jobs in one loop (no thread or task per job): each round polls only the jobs that
-/// are due, and the loop sleeps until the next one is. Updates are yielded to the caller, which writes
+/// are due, and the loop sleeps until the next one is. When many are due at once, a walk down the job
+/// list (100 a page, newest first, to the oldest job waited for) answers for all of them, and only
+/// the jobs it did not show are retrieved one by one. Updates are yielded to the caller, which writes
 /// them from its own thread.
 /// </summary>
 public sealed class VideoWaiter
 {
+    /// <summary>From this many jobs due at once, one list page is cheaper than retrieving each.</summary>
+    private const int ListSweepThreshold = 5;
+
+    /// <summary>A walk never reads more pages than this; jobs further back are retrieved one by one.</summary>
+    private const int MaxSweepPages = 10;
+
     private readonly SoraClient client;
 
     public VideoWaiter(SoraClient client)
@@ -82,6 +90,7 @@ public sealed class VideoWaiter
         var deadline = options.Timeout;
         var pending = new Dictionary<string, PendingJob>(StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var sweepList = true;
         foreach (var job in jobs)
         {
             // The same job piped twice is waited for, and written, once.
@@ -114,7 +123,7 @@ public sealed class VideoWaiter
                 yield break;
             }
 
-            var due = pending.Values.Where(j => j.NextPollAt <= now).Take(options.MaxConcurrentPolls).ToList();
+            var due = pending.Values.Where(j => j.NextPollAt <= now).ToList();
             if (due.Count == 0)
             {
                 var next = pending.Values.Min(j => j.NextPollAt);
@@ -123,12 +132,27 @@ public sealed class VideoWaiter
                 continue;
             }
 
-            var polls = due.Select(j => PollAsync(j, cancellationToken)).ToList();
-            await Task.WhenAll(polls).ConfigureAwait(false);
-            var polledAt = clock.Elapsed;
-            foreach (var poll in polls)
+            var results = new List<(PendingJob Job, ApiResult<SoraVideo>? Result, Exception? Error)>();
+            if (sweepList && due.Count >= ListSweepThreshold)
             {
-                var (job, result, error) = poll.Result;
+                var swept = await SweepListAsync(due, cancellationToken).ConfigureAwait(false);
+                if (swept is null)
+                {
+                    sweepList = false; // this server's list cannot answer; retrieve one by one from now on
+                }
+                else
+                {
+                    results.AddRange(due.Where(j => swept.ContainsKey(j.Video.Id)).Select(j => (j, (ApiResult<SoraVideo>?)swept[j.Video.Id], (Exception?)null)));
+                    due = due.Where(j => !swept.ContainsKey(j.Video.Id)).ToList();
+                }
+            }
+
+            var polls = due.Take(options.MaxConcurrentPolls).Select(j => PollAsync(j, cancellationToken)).ToList();
+            await Task.WhenAll(polls).ConfigureAwait(false);
+            results.AddRange(polls.Select(p => p.Result));
+            var polledAt = clock.Elapsed;
+            foreach (var (job, result, error) in results)
+            {
                 if (error is not null)
                 {
                     pending.Remove(job.Video.Id);
@@ -146,14 +170,56 @@ public sealed class VideoWaiter
                     continue;
                 }
 
-                var serverDelay = result.Value.PollAfter ?? TimeSpan.Zero;
-                job.NextPollAt = polledAt + (serverDelay > options.PollInterval ? serverDelay : options.PollInterval);
+                // The interval counts from when the poll was due, not from when the round ended, so a slow
+                // round does not push every job's next look out; the server's delay counts from its answer.
+                var byInterval = job.NextPollAt + options.PollInterval;
+                var byServer = polledAt + (result.Value.PollAfter ?? TimeSpan.Zero);
+                job.NextPollAt = byInterval > byServer ? byInterval : byServer;
                 if (changed)
                 {
                     yield return new WaitUpdate(WaitUpdateKind.Progress, video.Id, video);
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Reads the job list newest first until every due job was seen, the list is older than the oldest
+    /// of them, or the page limit is reached. Returns what it found, or null when the list fails (some
+    /// gateways do not serve it): the caller then retrieves jobs one by one.
+    /// </summary>
+    private async Task<Dictionary<string, ApiResult<SoraVideo>>?> SweepListAsync(IReadOnlyCollection<PendingJob> due, CancellationToken cancellationToken)
+    {
+        var wanted = new HashSet<string>(due.Select(j => j.Video.Id), StringComparer.Ordinal);
+        var oldest = due.Any(j => j.Video.CreatedAt is null) ? (DateTimeOffset?)null : due.Min(j => j.Video.CreatedAt);
+        var found = new Dictionary<string, ApiResult<SoraVideo>>(StringComparer.Ordinal);
+        string? after = null;
+        try
+        {
+            for (var page = 0; page < MaxSweepPages && found.Count < wanted.Count; page++)
+            {
+                var result = await client.ListVideosWithPollHintAsync(
+                    new ListVideosQuery { Limit = InputValidation.MaxListLimit, Order = ListOrder.Desc, After = after }, cancellationToken).ConfigureAwait(false);
+                foreach (var video in result.Value.Data.Where(v => wanted.Contains(v.Id)))
+                {
+                    found[video.Id] = new ApiResult<SoraVideo>(video, result.PollAfter, result.RequestId);
+                }
+
+                var last = result.Value.Data.Count > 0 ? result.Value.Data[result.Value.Data.Count - 1] : null;
+                if (!result.Value.HasMore || last is null || last.Id == after || (oldest is { } o && last.CreatedAt < o))
+                {
+                    break;
+                }
+
+                after = last.Id;
+            }
+        }
+        catch (SoraApiException)
+        {
+            return null;
+        }
+
+        return found;
     }
 
     private async Task<(PendingJob Job, ApiResult<SoraVideo>? Result, Exception? Error)> PollAsync(PendingJob job, CancellationToken cancellationToken)

@@ -145,18 +145,26 @@ public abstract class SoraCmdlet : PSCmdlet, IDisposable
             ThrowTerminatingError(ErrorRecords.NoApiKey(connection));
         }
 
-        return new SoraClient(connection, new PipelineDiagnostics(this));
+        return new SoraClient(connection, new PipelineDiagnostics(this, DebugRequested()));
     }
+
+    private bool DebugRequested() =>
+        MyInvocation.BoundParameters.TryGetValue("Debug", out var debug)
+            ? ((SwitchParameter)debug).IsPresent
+            : GetVariableValue("DebugPreference") is ActionPreference preference && preference != ActionPreference.SilentlyContinue;
 
     /// <summary>Queues the client's messages for the pipeline thread.</summary>
     private sealed class PipelineDiagnostics : ISoraDiagnostics
     {
         private readonly SoraCmdlet cmdlet;
 
-        public PipelineDiagnostics(SoraCmdlet cmdlet)
+        public PipelineDiagnostics(SoraCmdlet cmdlet, bool debugEnabled)
         {
             this.cmdlet = cmdlet;
+            DebugEnabled = debugEnabled;
         }
+
+        public bool DebugEnabled { get; }
 
         public void Verbose(string message) => cmdlet.Post(() => cmdlet.WriteVerbose(message));
 

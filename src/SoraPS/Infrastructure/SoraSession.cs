@@ -17,6 +17,9 @@ internal sealed class SoraSession
 
     private readonly object gate = new();
     private readonly LinkedList<SoraVideo> recentJobs = new();
+
+    // Every job written passes through Remember: finding its older copy must not scan the list.
+    private readonly Dictionary<string, LinkedListNode<SoraVideo>> recentById = new(System.StringComparer.Ordinal);
     private readonly HashSet<string> notices = new(System.StringComparer.Ordinal);
 
     public SoraConnection? Connection { get; set; }
@@ -34,15 +37,15 @@ internal sealed class SoraSession
     {
         lock (gate)
         {
-            var existing = recentJobs.FirstOrDefault(v => v.Id == video.Id);
-            if (existing is not null)
+            if (recentById.TryGetValue(video.Id, out var existing))
             {
                 recentJobs.Remove(existing);
             }
 
-            recentJobs.AddFirst(video);
+            recentById[video.Id] = recentJobs.AddFirst(video);
             while (recentJobs.Count > MaxRememberedJobs)
             {
+                recentById.Remove(recentJobs.Last!.Value.Id);
                 recentJobs.RemoveLast();
             }
         }
@@ -61,10 +64,10 @@ internal sealed class SoraSession
     {
         lock (gate)
         {
-            var existing = recentJobs.FirstOrDefault(v => v.Id == id);
-            if (existing is not null)
+            if (recentById.TryGetValue(id, out var existing))
             {
                 recentJobs.Remove(existing);
+                recentById.Remove(id);
             }
         }
     }
