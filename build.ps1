@@ -94,6 +94,39 @@ function Invoke-Test {
     Invoke-Native (Get-Process -Id $PID).Path @('-NoProfile', '-NonInteractive', '-Command', $script)
 }
 
+# PlatyPS 1.0.3 writes each example whole into <maml:introduction> (the code with its markdown fences,
+# then a stray U+0080 paragraph, then the text), so Get-Help would show the fences. This moves the code,
+# without fences, into <dev:code> and the text into <dev:remarks>, where Get-Help expects them.
+function Repair-MamlExample([string] $Path) {
+    $doc = New-Object System.Xml.XmlDocument
+    $doc.PreserveWhitespace = $true
+    $doc.Load($Path)
+    $ns = New-Object System.Xml.XmlNamespaceManager $doc.NameTable
+    $ns.AddNamespace('command', 'http://schemas.microsoft.com/maml/dev/command/2004/10')
+    $ns.AddNamespace('maml', 'http://schemas.microsoft.com/maml/2004/10')
+    $ns.AddNamespace('dev', 'http://schemas.microsoft.com/maml/dev/2004/10')
+    foreach ($example in $doc.SelectNodes('//command:example', $ns)) {
+        $introduction = $example.SelectSingleNode('maml:introduction', $ns)
+        $code = $example.SelectSingleNode('dev:code', $ns)
+        $remarks = $example.SelectSingleNode('dev:remarks', $ns)
+        $blocks = [System.Collections.Generic.List[string]]::new()
+        foreach ($para in @($introduction.SelectNodes('maml:para', $ns))) {
+            $null = $introduction.RemoveChild($para)
+            $text = $para.InnerText
+            if ($text -match '^```') {
+                $blocks.Add(($text -replace '^```[A-Za-z]*\r?\n', '' -replace '\r?\n?```\s*$', ''))
+            }
+            elseif ($text.Trim([char]0x80).Trim()) {
+                $null = $remarks.AppendChild($para)
+            }
+        }
+
+        $code.InnerText = $blocks -join "`n`n"
+    }
+
+    $doc.Save($Path)
+}
+
 function Invoke-Docs {
     # Compiles docs/en-US into the help that ships with the module, kept in src/SoraPS/en-US so that
     # builders without PlatyPS ship it too: the cmdlet pages (*-*.md) into SoraPS.dll-Help.xml (MAML),
@@ -115,6 +148,7 @@ function Invoke-Docs {
         $maml = @(Get-ChildItem $temp -Recurse -Filter 'SoraPS.dll-Help.xml')
         if ($maml.Count -ne 1) { throw "Export-MamlCommandHelp wrote no single SoraPS.dll-Help.xml under $temp." }
         Copy-Item $maml[0].FullName (Join-Path $compiled 'SoraPS.dll-Help.xml') -Force
+        Repair-MamlExample (Join-Path $compiled 'SoraPS.dll-Help.xml')
     }
     finally {
         if (Test-Path $temp) { Remove-Item -Recurse -Force $temp }

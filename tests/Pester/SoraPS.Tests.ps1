@@ -275,16 +275,19 @@ Describe 'Secrets' {
         $guarded = Start-Emulator -ApiKey $secret -RenderSeconds 0.2 -PollAfterMs 20
         $transcript = Join-Path $work 'transcript.txt'
         try {
-            Connect-Sora -ApiKey (ConvertTo-SecureString $secret -AsPlainText -Force) -BaseUri $guarded.BaseUri
             $Error.Clear()
             $DebugPreference = 'Continue'
             $null = Start-Transcript -Path $transcript
             $output = & {
+                Connect-Sora -ApiKey (ConvertTo-SecureString $secret -AsPlainText -Force) -BaseUri $guarded.BaseUri -PassThru -Verbose -Debug
                 $video = New-SoraVideo 'Leak check' -Verbose -Debug
                 $video | Wait-SoraVideo -PollIntervalSec 0.1 -Verbose -Debug | Save-SoraVideoContent -Path (Join-Path $work 'leak') -Verbose -Debug
                 Get-SoraVideo -Verbose -Debug
                 Get-SoraVideo -Id 'video_missing' -Verbose -Debug -ErrorAction Continue
                 Invoke-SoraRemix -Id $video.Id -Prompt 'Remix' -Verbose -Debug
+                Invoke-SoraEdit -Id $video.Id -Prompt 'Edit' -Verbose -Debug
+                Invoke-SoraExtension -Id $video.Id -Prompt 'Extend' -Seconds 4 -Verbose -Debug
+                Get-SoraCharacter -Id 'char_missing' -Verbose -Debug -ErrorAction Continue
                 Remove-SoraVideo -Id $video.Id -Force -Verbose -Debug
                 Get-SoraContext -Verbose -Debug
                 Write-Information 'done' -InformationAction Continue

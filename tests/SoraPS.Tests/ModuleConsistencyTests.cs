@@ -80,6 +80,16 @@ public class ModuleConsistencyTests
         Assert.Equal(documentedParameters, compiledParameters.Where(n => n is not "WhatIf" and not "Confirm").ToArray());
         Assert.Equal(documentedExamples, compiledExamples);
         Assert.Equal(synopsis, entry.Element(Command + "details")!.Element(Maml + "description")!.Value.Trim());
+
+        // Get-Help shows an example's code as written: no markdown fences, no stray characters.
+        XNamespace dev = "http://schemas.microsoft.com/maml/dev/2004/10";
+        Assert.All(entry.Element(Command + "examples")!.Elements(Command + "example"), example =>
+        {
+            var code = example.Element(dev + "code")?.Value ?? string.Empty;
+            Assert.False(string.IsNullOrWhiteSpace(code), $"an example of {command} has no code");
+            Assert.DoesNotContain("```", example.Value, StringComparison.Ordinal);
+            Assert.DoesNotContain('\u0080', example.Value);
+        });
     }
 
     [Fact]
