@@ -123,7 +123,7 @@ public sealed class ContentTests
     {
         await using var server = await Api.StartAsync(TimeSpan.FromMilliseconds(150), seed: 1);
         using var client = Api.Client(server);
-        var pending = (await Api.CreateAsync(client, "Later")).GetProperty("id").GetString()!;
+        var pending = (await Api.CreateAsync(client, "Later #render=60")).GetProperty("id").GetString()!;
         var blocked = (await Api.CreateAsync(client, "#moderation_blocked")).GetProperty("id").GetString()!;
 
         var notReady = await Api.SendAsync(client, HttpMethod.Get, $"videos/{pending}/content", status: 400);

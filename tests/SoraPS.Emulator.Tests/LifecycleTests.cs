@@ -12,7 +12,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task A_job_goes_from_queued_through_in_progress_to_completed()
     {
-        await using var server = await Api.StartAsync(TimeSpan.FromMilliseconds(600));
+        await using var server = await Api.StartAsync(TimeSpan.FromSeconds(2));
         using var client = Api.Client(server);
         var id = (await Api.CreateAsync(client, "A slow pan")).GetProperty("id").GetString()!;
 
@@ -79,9 +79,11 @@ public sealed class LifecycleTests
     {
         await using var server = await Api.StartAsync(TimeSpan.FromMilliseconds(300));
         using var client = Api.Client(server);
+        // The unfinished job renders for a minute, so a slow machine cannot finish it before the DELETE.
+        var running = (await Api.CreateAsync(client, "Still rendering #render=60")).GetProperty("id").GetString()!;
         var id = (await Api.CreateAsync(client, "To delete")).GetProperty("id").GetString()!;
 
-        var refused = await Api.SendAsync(client, HttpMethod.Delete, "videos/" + id, status: 400);
+        var refused = await Api.SendAsync(client, HttpMethod.Delete, "videos/" + running, status: 400);
         await Api.WaitForAsync(client, id, "completed");
         var deleted = await Api.SendAsync(client, HttpMethod.Delete, "videos/" + id);
         var gone = await Api.SendAsync(client, HttpMethod.Get, "videos/" + id, status: 404);
@@ -91,7 +93,7 @@ public sealed class LifecycleTests
         Assert.Equal("video.deleted", deleted.GetProperty("object").GetString());
         Assert.True(deleted.GetProperty("deleted").GetBoolean());
         Api.AssertError(gone, null, "video_not_found");
-        Assert.Empty(server.JobIds);
-        Assert.Equal(1, server.JobsCreated);
+        Assert.Equal([running], server.JobIds);
+        Assert.Equal(2, server.JobsCreated);
     }
 }
