@@ -143,23 +143,16 @@ public sealed class SoraConnection
         using var environmentKey = given.ApiKey is null && given.AccessToken is null
             ? ToSecureString(getVariable(azure ? "AZURE_OPENAI_API_KEY" : "OPENAI_API_KEY"))
             : null;
-        return new SoraConnection(new SoraConnectionOptions
+        return new SoraConnection(given with
         {
             BaseUri = baseUri,
             ApiKey = given.ApiKey ?? environmentKey,
             ApiKeyHeader = given.ApiKeyHeader ?? (azure ? "api-key" : null),
-            AccessToken = given.AccessToken,
             Azure = azure,
-            Headers = given.Headers,
+
             // OpenAI's organization and project mean nothing to Azure and are not sent there.
             Organization = azure ? null : given.Organization ?? getVariable("OPENAI_ORG_ID"),
             Project = azure ? null : given.Project ?? getVariable("OPENAI_PROJECT_ID"),
-            Source = given.Source,
-            MaxRetries = given.MaxRetries,
-            RequestTimeout = given.RequestTimeout,
-            ReadIdleTimeout = given.ReadIdleTimeout,
-            ConnectTimeout = given.ConnectTimeout,
-            AllowInsecureHttp = given.AllowInsecureHttp,
         });
     }
 

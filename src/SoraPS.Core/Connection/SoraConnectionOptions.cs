@@ -5,7 +5,8 @@ using System.Security;
 namespace SoraPS;
 
 /// <summary>What a <see cref="SoraConnection"/> is made from. Unset values take the defaults shown.</summary>
-public sealed class SoraConnectionOptions
+/// <remarks>A record, so that a copy with a few values changed is one <c>with</c> expression.</remarks>
+public sealed record SoraConnectionOptions
 {
     public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(120);
     public static readonly TimeSpan DefaultReadIdleTimeout = TimeSpan.FromSeconds(60);

@@ -39,7 +39,7 @@ public sealed class GetSoraVideoCommand : SoraCmdlet
         {
             foreach (var id in Id)
             {
-                ForRecord(id, () => Write(Await(Client.GetVideoAsync(id, CancellationToken))));
+                ForRecord(id, () => WriteVideo(Await(Client.GetVideoAsync(id, CancellationToken))));
             }
 
             return;
@@ -52,7 +52,7 @@ public sealed class GetSoraVideoCommand : SoraCmdlet
             {
                 foreach (var video in Await(Client.ListVideosAsync(query, CancellationToken)).Data)
                 {
-                    Write(video);
+                    WriteVideo(video);
                 }
             });
             return;
@@ -68,7 +68,7 @@ public sealed class GetSoraVideoCommand : SoraCmdlet
                     foreach (var video in pages.Current.Data)
                     {
                         // When a downstream Select-Object -First has enough, this throws and no further page is asked for.
-                        Write(video);
+                        WriteVideo(video);
                     }
                 }
             }
@@ -77,11 +77,5 @@ public sealed class GetSoraVideoCommand : SoraCmdlet
                 Await(pages.DisposeAsync().AsTask());
             }
         });
-    }
-
-    private void Write(SoraVideo video)
-    {
-        Session.Remember(video);
-        WriteObject(video);
     }
 }

@@ -37,12 +37,7 @@ public sealed class InvokeSoraEditCommand : SoraCmdlet
             {
                 InputValidation.VideoFile(path);
                 InputValidation.Prompt(Prompt);
-                if (!ShouldProcess(path, "Start an edit job from the uploaded video"))
-                {
-                    return;
-                }
-
-                Write(Await(Client.EditVideoAsync(new FileInfo(path), Prompt, CancellationToken)));
+                StartJob(path, "Start an edit job from the uploaded video", () => Client.EditVideoAsync(new FileInfo(path), Prompt, CancellationToken));
             });
             return;
         }
@@ -51,18 +46,7 @@ public sealed class InvokeSoraEditCommand : SoraCmdlet
         {
             InputValidation.VideoId(Id);
             InputValidation.Prompt(Prompt);
-            if (!ShouldProcess(Id, "Start an edit job"))
-            {
-                return;
-            }
-
-            Write(Await(Client.EditVideoAsync(Id, Prompt, CancellationToken)));
+            StartJob(Id, "Start an edit job", () => Client.EditVideoAsync(Id, Prompt, CancellationToken));
         });
-    }
-
-    private void Write(SoraVideo video)
-    {
-        Session.Remember(video);
-        WriteObject(video);
     }
 }

@@ -31,13 +31,6 @@ public sealed class InvokeSoraExtensionCommand : SoraCmdlet
         InputValidation.VideoId(Id);
         InputValidation.Prompt(Prompt);
         InputValidation.ExtensionSeconds(Seconds);
-        if (!ShouldProcess(Id, $"Start an extension job adding {Seconds.Trim()} s"))
-        {
-            return;
-        }
-
-        var video = Await(Client.ExtendVideoAsync(Id, Prompt, Seconds, CancellationToken));
-        Session.Remember(video);
-        WriteObject(video);
+        StartJob(Id, $"Start an extension job adding {Seconds.Trim()} s", () => Client.ExtendVideoAsync(Id, Prompt, Seconds, CancellationToken));
     });
 }

@@ -23,13 +23,6 @@ public sealed class InvokeSoraRemixCommand : SoraCmdlet
     {
         InputValidation.VideoId(Id);
         InputValidation.Prompt(Prompt);
-        if (!ShouldProcess(Id, "Start a remix job"))
-        {
-            return;
-        }
-
-        var video = Await(Client.RemixVideoAsync(Id, Prompt, CancellationToken));
-        Session.Remember(video);
-        WriteObject(video);
+        StartJob(Id, "Start a remix job", () => Client.RemixVideoAsync(Id, Prompt, CancellationToken));
     });
 }

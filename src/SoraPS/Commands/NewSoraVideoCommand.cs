@@ -70,15 +70,15 @@ public sealed class NewSoraVideoCommand : WaitingCmdlet
         }
 
         var video = Await(Client.CreateVideoAsync(valid, CancellationToken));
-        Session.Remember(video);
         WriteVerbose($"Started video job {video.Id} ({video.Status}).");
         if (Wait)
         {
+            Session.Remember(video);
             started.Add(video);
         }
         else
         {
-            WriteObject(video);
+            WriteVideo(video);
         }
     }
 

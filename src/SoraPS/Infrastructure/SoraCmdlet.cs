@@ -82,6 +82,22 @@ public abstract class SoraCmdlet : PSCmdlet, IDisposable
         return (force && !whatIf && !confirm) || ShouldProcess(target, action);
     }
 
+    /// <summary>Writes a job, and remembers it so that -Id can complete it without a request.</summary>
+    private protected void WriteVideo(SoraVideo video)
+    {
+        Session.Remember(video);
+        WriteObject(video);
+    }
+
+    /// <summary>Starts a billed job once ShouldProcess agrees, and writes it.</summary>
+    private protected void StartJob(string target, string action, Func<Task<SoraVideo>> start)
+    {
+        if (ShouldProcess(target, action))
+        {
+            WriteVideo(Await(start()));
+        }
+    }
+
     /// <summary>Pulls the next item of an async sequence on the pipeline thread; false at its end.</summary>
     protected bool AwaitNext<T>(IAsyncEnumerator<T> enumerator) => Await(enumerator.MoveNextAsync().AsTask());
 
