@@ -8,17 +8,24 @@
         SoraPS.psd1  SoraPS.psm1  SoraPS.Format.ps1xml  en-US/
         bin/net472/  (Windows PowerShell 5.1; carries System.Text.Json)
         bin/net8.0/  (PowerShell 7.4+; uses PowerShell's own System.Text.Json)
-    Test runs the xunit suites (dotnet test) and then the Pester suites in a fresh pwsh that imports
-    out/SoraPS. Docs compiles docs/en-US with Microsoft.PowerShell.PlatyPS into en-US/SoraPS.dll-Help.xml.
-    Demo starts the local emulator and runs the README's quick start against it.
-    Package builds, then packs out/SoraPS into out/packages/SoraPS.<version>.nupkg, the package that
-    Publish-PSResource makes, with the release notes taken from CHANGELOG.md.
+    Test runs the xunit suites (dotnet test), builds and packages, then runs every Pester suite in a fresh
+    process of this PowerShell (tests/Invoke-PesterSuite.ps1, with Pester restored from NuGet), and ends
+    with the totals over both on one line: "N passed, N failed".
+    Docs compiles docs/en-US with Microsoft.PowerShell.PlatyPS into en-US/SoraPS.dll-Help.xml.
+    Demo builds, starts the local emulator, runs the quick start against it (create, wait, save, list)
+    and stops the emulator again.
+    Package builds, then publishes out/SoraPS with PSResourceGet's Publish-PSResource to the folder
+    repository out/packages (SoraPS.<version>.nupkg, release notes from CHANGELOG.md), and packs the
+    emulator there as a .NET tool (SoraPS.Emulator.<version>.nupkg, command soraps-emulator).
+
+    On a machine with only the .NET SDK, `dotnet tool restore` first brings the pinned PowerShell, and
+    `dotnet pwsh ./build.ps1` runs this script.
 
 .EXAMPLE
-    ./build.ps1
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Demo
 
 .EXAMPLE
-    ./build.ps1 -Task Test
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
@@ -36,6 +43,7 @@ $root = $PSScriptRoot
 $out = Join-Path $root 'out'
 $moduleDir = Join-Path $out 'SoraPS'
 $frameworks = 'net472', 'net8.0'
+Import-Module (Join-Path $root 'tests/Support/PowerShellProcess.psm1') -Force
 
 function Invoke-Native {
     param([string] $Command, [string[]] $Arguments)
@@ -81,17 +89,51 @@ function Invoke-Build {
     Write-Host "Module laid out in $moduleDir"
 }
 
+# Totals of the xunit runs from their TRX files: one file per test assembly.
+function Get-TrxTotal([string] $Folder) {
+    $passed = 0
+    $failed = 0
+    foreach ($trx in @(Get-ChildItem $Folder -Filter '*.trx' -ErrorAction SilentlyContinue)) {
+        $counters = ([xml] (Get-Content -Raw $trx.FullName)).TestRun.ResultSummary.Counters
+        $passed += [int] $counters.passed
+        $failed += [int] $counters.failed + [int] $counters.error + [int] $counters.timeout + [int] $counters.aborted
+    }
+    [pscustomobject]@{ Passed = $passed; Failed = $failed }
+}
+
 function Invoke-Test {
-    Invoke-Native dotnet @('test', (Join-Path $root 'SoraPS.sln'), '-c', $Configuration, '--nologo')
-    if (-not (Get-Module -ListAvailable Pester | Where-Object Version -ge '5.0')) {
-        Write-Warning 'Pester 5 is not installed: the PowerShell-level tests were not run.'
-        return
+    # Every suite runs even when one before it fails, so the totals cover them all.
+    $results = Join-Path $out 'test-results'
+    if (Test-Path $results) { Remove-Item -Recurse -Force $results }
+
+    & dotnet test (Join-Path $root 'SoraPS.sln') -c $Configuration --nologo --logger trx --results-directory (Join-Path $results 'xunit')
+    $xunitExit = $LASTEXITCODE
+    $xunit = Get-TrxTotal (Join-Path $results 'xunit')
+    # A build error runs no test and writes no result: it must not read as a pass.
+    if ($xunitExit -ne 0 -and $xunit.Failed -eq 0) { $xunit.Failed = 1 }
+
+    $pester = [pscustomobject]@{ Passed = 0; Failed = 1 }
+    try {
+        # The package tests install what the Package task made; the other suites import out/SoraPS.
+        Invoke-Package
+        # A fresh process: an assembly loaded into this session could not be replaced by a rebuild.
+        $suite = Join-Path $root 'tests/Invoke-PesterSuite.ps1'
+        Invoke-PowerShell -NoProfile -NonInteractive -File $suite -ResultPath (Join-Path $results 'pester.xml') | ForEach-Object {
+            Write-Host $_
+            if ($_ -match '^Pester: (\d+) passed, (\d+) failed$') { $pester = [pscustomobject]@{ Passed = [int] $Matches[1]; Failed = [int] $Matches[2] } }
+        }
+        if ($LASTEXITCODE -ne 0 -and $pester.Failed -eq 0) { $pester.Failed = 1 }
+    }
+    catch {
+        Write-Host "The Pester suites did not run: $_"
     }
 
-    if (-not (Test-Path (Join-Path $moduleDir 'SoraPS.psd1'))) { Invoke-Build }
-    # A fresh process: an assembly loaded into this session could not be replaced by a rebuild.
-    $script = "Import-Module Pester -MinimumVersion 5.0; `$c = New-PesterConfiguration; `$c.Run.Path = '$root/tests'; `$c.Run.Exit = `$true; `$c.Output.Verbosity = 'Detailed'; Invoke-Pester -Configuration `$c"
-    Invoke-Native (Get-Process -Id $PID).Path @('-NoProfile', '-NonInteractive', '-Command', $script)
+    Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed"
+    Write-Host "Pester: $($pester.Passed) passed, $($pester.Failed) failed"
+    $failed = $xunit.Failed + $pester.Failed
+    # The totals alone on the last line, as CI reads them.
+    Write-Host "$($xunit.Passed + $pester.Passed) passed, $failed failed"
+    if ($failed -gt 0) { throw "$failed test(s) failed." }
 }
 
 # PlatyPS 1.0.3 writes each example whole into <maml:introduction> (the code with its markdown fences,
@@ -271,7 +313,8 @@ Import-Csv '$prompts' | New-SoraVideo | Wait-SoraVideo -PollIntervalSec 0.5 |
 Get-SoraVideo -All | Format-Table
 "@
         # A fresh process, as a user would run it.
-        Invoke-Native (Get-Process -Id $PID).Path @('-NoProfile', '-NonInteractive', '-Command', $script)
+        Invoke-PowerShell -NoProfile -NonInteractive -Command $script
+        if ($LASTEXITCODE -ne 0) { throw "The demo failed with exit code $LASTEXITCODE." }
     }
     finally {
         Stop-Emulator $emulator
@@ -297,185 +340,86 @@ function Get-ReleaseNotes {
 }
 
 function Invoke-Package {
-    # A .nupkg of the built module, laid out as PSResourceGet's Publish-PSResource packs a module
-    # (src/code/PublishHelper.cs: CreateNuspec, then NuGet's pack): the module's files at the root,
-    # <id>.nuspec beside them, and NuGet's [Content_Types].xml, _rels/.rels and core properties.
-    # The release notes go into the packaged copy of the manifest only.
+    # The Gallery package made by PSResourceGet itself: Publish-PSResource of a staged copy of the
+    # module to a folder repository (out/packages), registered for this call only. The staged manifest
+    # carries the release notes from CHANGELOG.md, which Publish-PSResource writes into the nuspec too.
+    # The emulator is packed beside it as a .NET tool (soraps-emulator).
     Invoke-Build
-    Add-Type -AssemblyName System.IO.Compression, System.IO.Compression.FileSystem
+    Import-Module Microsoft.PowerShell.PSResourceGet -MinimumVersion 1.0.0 -ErrorAction Stop
 
-    $manifestPath = Join-Path $moduleDir 'SoraPS.psd1'
-    $manifest = Import-PowerShellDataFile $manifestPath
-    $id = [System.IO.Path]::GetFileNameWithoutExtension($manifestPath)
-    $version = [version] $manifest.ModuleVersion
-    $psData = $manifest['PrivateData']['PSData']
-    $notes = Get-ReleaseNotes $manifest.ModuleVersion
-
-    # The packaged manifest: the built one with ReleaseNotes taken from the changelog.
-    $manifestText = Get-Content -Raw $manifestPath
-    $notesLiteral = "'" + ($notes -replace "'", "''") + "'"
-    $notesPattern = "(?m)^(\s*)ReleaseNotes(\s*)=\s*'(?:[^']|'')*'"
-    if ($manifestText -match $notesPattern) {
-        $manifestText = [regex]::Replace($manifestText, $notesPattern, { param($m) "$($m.Groups[1].Value)ReleaseNotes$($m.Groups[2].Value)= $notesLiteral" })
-    }
-    else {
-        $psDataPattern = '(?m)^(\s*)PSData(\s*)=\s*@\{'
-        if ($manifestText -notmatch $psDataPattern) { throw 'SoraPS.psd1 has no PrivateData.PSData to hold the release notes.' }
-        $manifestText = [regex]::Replace($manifestText, $psDataPattern, { param($m) "$($m.Value)`n$($m.Groups[1].Value)    ReleaseNotes = $notesLiteral" }, 'None')
-    }
-
-    # Tags as PowerShellGet and PSResourceGet write them: PSModule, the manifest's tags, then the
-    # editions and commands that the gallery searches by.
-    $tags = [System.Collections.Generic.List[string]]::new()
-    $add = { param([string] $tag) if ($tag -and -not ($tags -contains $tag)) { $tags.Add($tag) } }
-    & $add 'PSModule'
-    foreach ($tag in @($psData['Tags'])) { & $add $tag }
-    foreach ($edition in @($manifest['CompatiblePSEditions'])) { & $add "PSEdition_$edition" }
-    $cmdlets = @($manifest['CmdletsToExport'] | Where-Object { $_ -and $_ -ne '*' })
-    if ($cmdlets.Count -eq 0) { throw 'SoraPS.psd1 must list its cmdlets in CmdletsToExport for the gallery.' }
-    & $add 'PSIncludes_Cmdlet'
-    foreach ($cmdlet in $cmdlets) { & $add "PSCmdlet_$cmdlet" }
-    foreach ($cmdlet in $cmdlets) { & $add "PSCommand_$cmdlet" }
-    $badTags = @($tags | Where-Object { $_ -match '\s' })
-    if ($badTags) { throw "Tags cannot contain spaces: $($badTags -join ', ')" }
-
-    # The nuspec, element by element as PublishHelper.CreateNuspec writes it.
-    $ns = 'http://schemas.microsoft.com/packaging/2011/08/nuspec.xsd'
-    $metadata = [ordered]@{ id = $id }
-    if ($psData['LicenseUri']) { $metadata.licenseUrl = ([string] $psData['LicenseUri']).Trim() }
-    if ($psData['ProjectUri']) { $metadata.projectUrl = ([string] $psData['ProjectUri']).Trim() }
-    if ($psData['IconUri']) { $metadata.iconUrl = ([string] $psData['IconUri']).Trim() }
-    $metadata.releaseNotes = $notes
-    $metadata.requireLicenseAcceptance = if ($psData['RequireLicenseAcceptance']) { 'true' } else { 'false' }
-    $metadata.version = $version.ToString(3)
-    $metadata.authors = $manifest.Author.Trim()
-    $metadata.owners = $manifest.CompanyName.Trim()
-    $metadata.description = $manifest.Description.Trim()
-    $metadata.copyright = $manifest.Copyright.Trim()
-    $metadata.tags = $tags -join ' '
-    if ($metadata.description.Length -gt 4000) { throw 'The description is longer than the 4000 characters NuGet allows.' }
-    if ($manifest['RequiredModules']) { throw 'SoraPS.psd1 has RequiredModules: add them to the nuspec as dependencies.' }
-
-    $nuspec = [System.Xml.XmlDocument]::new()
-    $null = $nuspec.AppendChild($nuspec.CreateXmlDeclaration('1.0', 'utf-8', $null))
-    $package = $nuspec.AppendChild($nuspec.CreateElement('package', $ns))
-    $metadataElement = $package.AppendChild($nuspec.CreateElement('metadata', $ns))
-    foreach ($name in $metadata.Keys) {
-        $element = $nuspec.CreateElement($name, $ns)
-        $element.InnerText = $metadata[$name]
-        $null = $metadataElement.AppendChild($element)
-    }
-
-    # What goes in: every file of the built module, with the manifest replaced.
-    $files = @(Get-ChildItem $moduleDir -Recurse -File | ForEach-Object {
-            [pscustomobject]@{ Name = [System.IO.Path]::GetRelativePath($moduleDir, $_.FullName).Replace('\', '/'); File = $_ }
-        } | Sort-Object Name)
-    foreach ($file in $files) {
-        # NuGet escapes other characters in part names; none are expected in a module.
-        if ($file.Name -notmatch '^[A-Za-z0-9._/-]+$') { throw "Cannot package '$($file.Name)': use letters, digits, '.', '_' and '-' in file names." }
-    }
-
-    $coreProperties = "package/services/metadata/core-properties/$([guid]::NewGuid().ToString('N')).psmdcp"
-    $relsId = { 'R' + [guid]::NewGuid().ToString('N').Substring(0, 16).ToUpperInvariant() }
-    $escape = { param([string] $s) [System.Security.SecurityElement]::Escape($s) }
-    $rels = @"
-<?xml version="1.0" encoding="utf-8"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-  <Relationship Type="http://schemas.microsoft.com/packaging/2010/07/manifest" Target="/$id.nuspec" Id="$(& $relsId)" />
-  <Relationship Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="/$coreProperties" Id="$(& $relsId)" />
-</Relationships>
-"@
-    $extensions = @($files | ForEach-Object { [System.IO.Path]::GetExtension($_.Name).TrimStart('.') } | Where-Object { $_ } | Sort-Object -Unique)
-    $contentTypes = @(
-        '<?xml version="1.0" encoding="utf-8"?>'
-        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '  <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml" />'
-        '  <Default Extension="psmdcp" ContentType="application/vnd.openxmlformats-package.core-properties+xml" />'
-        '  <Default Extension="nuspec" ContentType="application/octet" />'
-        foreach ($extension in $extensions) { "  <Default Extension=""$extension"" ContentType=""application/octet"" />" }
-        foreach ($file in $files | Where-Object { -not [System.IO.Path]::GetExtension($_.Name) }) { "  <Override PartName=""/$($file.Name)"" ContentType=""application/octet"" />" }
-        '</Types>'
-    ) -join "`n"
-    $core = @"
-<?xml version="1.0" encoding="utf-8"?>
-<coreProperties xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns="http://schemas.openxmlformats.org/package/2006/metadata/core-properties">
-  <dc:creator>$(& $escape $metadata.authors)</dc:creator>
-  <dc:description>$(& $escape $metadata.description)</dc:description>
-  <dc:identifier>$(& $escape $id)</dc:identifier>
-  <version>$($metadata.version)</version>
-  <keywords>$(& $escape $metadata.tags)</keywords>
-  <lastModifiedBy>build.ps1</lastModifiedBy>
-</coreProperties>
-"@
-
+    $manifest = Import-PowerShellDataFile (Join-Path $moduleDir 'SoraPS.psd1')
+    $version = $manifest.ModuleVersion
+    $notes = Get-ReleaseNotes $version
     $packages = Join-Path $out 'packages'
     $null = New-Item -ItemType Directory -Force $packages
-    $nupkg = Join-Path $packages "$id.$($metadata.version).nupkg"
-    if (Test-Path $nupkg) { Remove-Item -Force $nupkg }
+    foreach ($old in "SoraPS.$version.nupkg", "SoraPS.Emulator.$version.nupkg") {
+        $oldPath = Join-Path $packages $old
+        if (Test-Path $oldPath) { Remove-Item -Force $oldPath }
+    }
 
-    $utf8 = [System.Text.UTF8Encoding]::new($false)
-    $zip = [System.IO.Compression.ZipFile]::Open($nupkg, [System.IO.Compression.ZipArchiveMode]::Create)
+    # Publish-PSResource takes a folder named after the module.
+    $staging = Join-Path $out 'staging'
+    $staged = Join-Path $staging 'SoraPS'
+    if (Test-Path $staging) { Remove-Item -Recurse -Force $staging }
+    $null = New-Item -ItemType Directory -Force $staging
+    Copy-Item $moduleDir $staged -Recurse
+    $stagedManifest = Join-Path $staged 'SoraPS.psd1'
+    $manifestText = Get-Content -Raw $stagedManifest
+    $notesLiteral = "'" + ($notes -replace "'", "''") + "'"
+    $notesPattern = "(?m)^(\s*)ReleaseNotes(\s*)=\s*'(?:[^']|'')*'"
+    if ($manifestText -notmatch $notesPattern) { throw 'SoraPS.psd1 has no PrivateData.PSData.ReleaseNotes to carry the release notes.' }
+    $manifestText = [regex]::Replace($manifestText, $notesPattern, { param($m) "$($m.Groups[1].Value)ReleaseNotes$($m.Groups[2].Value)= $notesLiteral" })
+    # With a byte order mark, so that Windows PowerShell 5.1 reads any non-ASCII release notes right.
+    [System.IO.File]::WriteAllText($stagedManifest, $manifestText, [System.Text.UTF8Encoding]::new($true))
+
+    # PSResourceGet keeps its repository list in the local application data folder; where that folder
+    # does not exist yet, .NET names none and the list would land in the current directory.
+    if (-not $IsWindows -and -not [Environment]::GetFolderPath('LocalApplicationData')) {
+        $data = if ($env:XDG_DATA_HOME) { $env:XDG_DATA_HOME } else { Join-Path $HOME '.local/share' }
+        $null = New-Item -ItemType Directory -Force $data
+    }
+    $repository = 'SoraPS-build-' + [guid]::NewGuid().ToString('N')
+    Register-PSResourceRepository -Name $repository -Uri $packages -Trusted
     try {
-        $addText = {
-            param([string] $name, [string] $text, [System.Text.Encoding] $encoding = $utf8)
-            $writer = [System.IO.StreamWriter]::new($zip.CreateEntry($name, [System.IO.Compression.CompressionLevel]::Optimal).Open(), $encoding)
-            try { $writer.Write($text) } finally { $writer.Dispose() }
-        }
-        & $addText '_rels/.rels' $rels
-        $stream = $zip.CreateEntry("$id.nuspec", [System.IO.Compression.CompressionLevel]::Optimal).Open()
-        try {
-            $settings = [System.Xml.XmlWriterSettings]@{ Encoding = $utf8; Indent = $true }
-            $writer = [System.Xml.XmlWriter]::Create($stream, $settings)
-            try { $nuspec.Save($writer) } finally { $writer.Dispose() }
-        }
-        finally { $stream.Dispose() }
-        foreach ($file in $files) {
-            # With a byte order mark, so that Windows PowerShell 5.1 reads any non-ASCII release notes right.
-            if ($file.Name -eq "$id.psd1") { & $addText $file.Name $manifestText ([System.Text.UTF8Encoding]::new($true)) }
-            else { $null = [System.IO.Compression.ZipFileExtensions]::CreateEntryFromFile($zip, $file.File.FullName, $file.Name, [System.IO.Compression.CompressionLevel]::Optimal) }
-        }
-        & $addText '[Content_Types].xml' $contentTypes
-        & $addText $coreProperties $core
+        Publish-PSResource -Path $staged -Repository $repository
     }
     finally {
-        $zip.Dispose()
+        Unregister-PSResourceRepository -Name $repository
+        Remove-Item -Recurse -Force $staging
     }
 
-    # Read it back as an installer would.
+    $nupkg = Join-Path $packages "SoraPS.$version.nupkg"
+    if (-not (Test-Path $nupkg)) { throw "Publish-PSResource made no $nupkg." }
+    Test-ModulePackage -Package $nupkg -Version $version -Notes $notes
+
+    Invoke-Native dotnet @('pack', (Join-Path $root 'src/SoraPS.Emulator/SoraPS.Emulator.csproj'), '-c', $Configuration, '-o', $packages, '--nologo')
+    $tool = Join-Path $packages "SoraPS.Emulator.$version.nupkg"
+    if (-not (Test-Path $tool)) { throw "dotnet pack made no $tool." }
+    Write-Host "Packaged SoraPS $version in $nupkg and the emulator tool in $tool"
+}
+
+# Reads a module package back as an installer would: its nuspec, and every file of the built module.
+function Test-ModulePackage([string] $Package, [string] $Version, [string] $Notes) {
+    Add-Type -AssemblyName System.IO.Compression.FileSystem
     $check = Join-Path ([System.IO.Path]::GetTempPath()) ('sorapspackage' + [guid]::NewGuid().ToString('N'))
     try {
-        $reader = [System.IO.Compression.ZipFile]::OpenRead($nupkg)
-        try { $entries = @($reader.Entries | ForEach-Object FullName) } finally { $reader.Dispose() }
-        $expected = @('_rels/.rels', "$id.nuspec", '[Content_Types].xml', $coreProperties) + @($files.Name)
-        $missing = @($expected | Where-Object { $entries -cnotcontains $_ })
-        $extra = @($entries | Where-Object { $expected -cnotcontains $_ })
-        if ($missing -or $extra) { throw "The package's entries are wrong. Missing: $($missing -join ', '). Unexpected: $($extra -join ', ')." }
-
-        [System.IO.Compression.ZipFile]::ExtractToDirectory($nupkg, $check)
-        $packed = ([xml] (Get-Content -Raw (Join-Path $check "$id.nuspec"))).package.metadata
-        if ($packed.id -ne $id -or $packed.version -ne $metadata.version) { throw "The packaged nuspec says $($packed.id) $($packed.version)." }
-        if ($packed.NamespaceURI -ne $ns) { throw "The packaged nuspec's namespace is $($packed.NamespaceURI)." }
-        foreach ($name in 'authors', 'description', 'releaseNotes', 'tags') {
-            if (-not $packed.$name) { throw "The packaged nuspec has no $name." }
-        }
-
-        $packedManifest = Join-Path $check "$id.psd1"
-        $data = Import-PowerShellDataFile $packedManifest
-        if ($data.PrivateData.PSData.ReleaseNotes -ne $notes) { throw 'The packaged manifest does not carry the release notes.' }
-        $module = Test-ModuleManifest $packedManifest -ErrorAction Stop
-        if ($module.Version -ne $version) { throw "The packaged manifest says version $($module.Version)." }
-        if (Compare-Object @($cmdlets) @($data.CmdletsToExport)) { throw 'The packaged manifest exports other cmdlets.' }
-        # Installers delete the packaging files and keep the rest: that must be the module as built.
-        foreach ($file in $files | Where-Object Name -ne "$id.psd1") {
-            $copy = Join-Path $check $file.Name
-            if ((Get-FileHash $copy).Hash -ne (Get-FileHash $file.File.FullName).Hash) { throw "$($file.Name) differs in the package." }
+        [System.IO.Compression.ZipFile]::ExtractToDirectory($Package, $check)
+        $metadata = ([xml] (Get-Content -Raw (Join-Path $check 'SoraPS.nuspec'))).package.metadata
+        if ($metadata.id -ne 'SoraPS' -or $metadata.version -ne $Version) { throw "The package's nuspec says $($metadata.id) $($metadata.version)." }
+        if (($metadata.releaseNotes -replace "`r`n", "`n").Trim() -ne ($Notes -replace "`r`n", "`n").Trim()) { throw "The package's nuspec does not carry this version's release notes." }
+        if (-not ($metadata.tags -split ' ' -contains 'PSModule')) { throw "The package's nuspec lacks the PSModule tag." }
+        $packed = Import-PowerShellDataFile (Join-Path $check 'SoraPS.psd1')
+        if ($packed.PrivateData.PSData.ReleaseNotes -ne $Notes) { throw 'The packaged manifest does not carry the release notes.' }
+        foreach ($file in Get-ChildItem $moduleDir -Recurse -File | Where-Object Name -ne 'SoraPS.psd1') {
+            $relative = [System.IO.Path]::GetRelativePath($moduleDir, $file.FullName)
+            $copy = Join-Path $check $relative
+            if (-not (Test-Path $copy)) { throw "The package lacks $relative." }
+            if ((Get-FileHash $copy).Hash -ne (Get-FileHash $file.FullName).Hash) { throw "$relative differs in the package." }
         }
     }
     finally {
         if (Test-Path $check) { Remove-Item -Recurse -Force $check }
     }
-
-    Write-Host "Packaged $id $($metadata.version) in $nupkg ($($entries.Count) entries, $($cmdlets.Count) cmdlets, $($tags.Count) tags)"
 }
 
 # pwsh -File passes "-Task Docs,Build" as one string.

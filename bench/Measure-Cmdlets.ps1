@@ -16,10 +16,10 @@
     Every loop is bounded: fixed counts, and each child process and transfer has a time limit.
 
 .EXAMPLE
-    pwsh ./bench/Measure-Cmdlets.ps1
+    dotnet pwsh ./bench/Measure-Cmdlets.ps1
 
 .EXAMPLE
-    pwsh ./bench/Measure-Cmdlets.ps1 -Only import -ImportRuns 20
+    dotnet pwsh ./bench/Measure-Cmdlets.ps1 -Only import -ImportRuns 20
 #>
 [CmdletBinding()]
 param(
@@ -113,22 +113,19 @@ function Invoke-Bounded([string] $Program, [string[]] $Arguments, [int] $LimitSe
     finally { $process.Dispose() }
 }
 
-# pwsh for the child processes: the one on PATH, as a user would start it.
-$pwshCommand = Get-Command pwsh -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
-if ($pwshCommand) {
-    $pwsh = $pwshCommand.Source
-}
-else {
-    $pwsh = (Get-Process -Id $PID).Path
-    Write-Host "pwsh is not on PATH: the child processes use the PowerShell running this script ($($PSVersionTable.PSVersion))."
-}
+# The child processes run the PowerShell that runs this script (under `dotnet pwsh`, the dotnet host
+# with pwsh.dll as its first argument).
+Import-Module (Join-Path $root 'tests/Support/PowerShellProcess.psm1') -Force
+$pwshCommand = Get-PowerShellCommand
+$pwsh = $pwshCommand[0]
+$pwshPrefix = @($pwshCommand | Select-Object -Skip 1)
 $curl = (Get-Command curl -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1)?.Source
 
-Write-Host ("SoraPS cmdlet benchmarks, {0:yyyy-MM-dd HH:mm} UTC, {1} cores, PowerShell {2}" -f [datetime]::UtcNow, [Environment]::ProcessorCount, (& $pwsh -NoProfile -NonInteractive -c '$PSVersionTable.PSVersion.ToString()'))
+Write-Host ("SoraPS cmdlet benchmarks, {0:yyyy-MM-dd HH:mm} UTC, {1} cores, PowerShell {2}" -f [datetime]::UtcNow, [Environment]::ProcessorCount, (& $pwsh @pwshPrefix -NoProfile -NonInteractive -c '$PSVersionTable.PSVersion.ToString()'))
 Write-Host 'Each figure is a median over alternating runs against a reference taken in this same run; MB and GB are 10^6 and 10^9 bytes.'
 
 if ($Build -or -not (Test-Path $manifest)) {
-    Invoke-WithRetry { & $pwsh -NoProfile -NonInteractive -File (Join-Path $root 'build.ps1'); if ($LASTEXITCODE) { throw "exit code $LASTEXITCODE" } } 'pwsh ./build.ps1'
+    Invoke-WithRetry { & $pwsh @pwshPrefix -NoProfile -NonInteractive -File (Join-Path $root 'build.ps1'); if ($LASTEXITCODE) { throw "exit code $LASTEXITCODE" } } 'pwsh ./build.ps1'
 }
 if (-not (Test-Path $emulatorDll)) {
     Invoke-WithRetry { & dotnet build $benchProject -c Release --nologo | Out-Null; if ($LASTEXITCODE) { throw "exit code $LASTEXITCODE" } } 'dotnet build bench/SoraPS.Benchmarks'
@@ -178,13 +175,13 @@ if ('import' -in $Only) {
     $bare = [System.Collections.Generic.List[double]]::new()
     $importCommand = "Import-Module '$($manifest.Replace("'", "''"))'"
     # One untimed start of each: the first start of a process warms the disk cache for both.
-    $null = Invoke-Bounded $pwsh @('-NoProfile', '-NonInteractive', '-Command', '1') 120
-    $null = Invoke-Bounded $pwsh @('-NoProfile', '-NonInteractive', '-Command', $importCommand) 120
+    $null = Invoke-Bounded $pwsh (@($pwshPrefix) + @('-NoProfile', '-NonInteractive', '-Command', '1')) 120
+    $null = Invoke-Bounded $pwsh (@($pwshPrefix) + @('-NoProfile', '-NonInteractive', '-Command', $importCommand)) 120
     for ($i = 0; $i -lt $ImportRuns; $i++) {
         foreach ($turn in 0, 1) {
             $withImport = (($i + $turn) % 2) -eq 0
             $clock = [System.Diagnostics.Stopwatch]::StartNew()
-            $null = Invoke-Bounded $pwsh @('-NoProfile', '-NonInteractive', '-Command', $(if ($withImport) { $importCommand } else { '1' })) 120
+            $null = Invoke-Bounded $pwsh (@($pwshPrefix) + @('-NoProfile', '-NonInteractive', '-Command', $(if ($withImport) { $importCommand } else { '1' }))) 120
             $clock.Stop()
             if ($withImport) { $import.Add($clock.Elapsed.TotalMilliseconds) } else { $bare.Add($clock.Elapsed.TotalMilliseconds) }
         }
@@ -246,7 +243,7 @@ if (`$curl) { `$null = Curl-Once }
 }
 `$results | ConvertTo-Json -Compress
 "@
-        $results = (Invoke-Bounded $pwsh @('-NoProfile', '-NonInteractive', '-Command', $child)) | ConvertFrom-Json
+        $results = (Invoke-Bounded $pwsh (@($pwshPrefix) + @('-NoProfile', '-NonInteractive', '-Command', $child))) | ConvertFrom-Json
         $soraps = [double[]]($results | Where-Object Side -EQ 'SoraPS' | ForEach-Object { $bytes / $_.Seconds / 1e9 })
         $growth = @($results | Where-Object { $_.Side -eq 'SoraPS' -and $null -ne $_.Growth } | ForEach-Object { $_.Growth / 1e6 })
         $memoryText = if ($growth.Count) {
@@ -325,7 +322,7 @@ for (`$i = 0; `$i -lt 3; `$i++) { `$null = Bare-Once; `$null = List-Once }
 }
 @(`$first) + @(`$results) | ConvertTo-Json -Compress
 "@
-        $results = (Invoke-Bounded $pwsh @('-NoProfile', '-NonInteractive', '-Command', $child)) | ConvertFrom-Json
+        $results = (Invoke-Bounded $pwsh (@($pwshPrefix) + @('-NoProfile', '-NonInteractive', '-Command', $child))) | ConvertFrom-Json
         $soraps = [double[]]($results | Where-Object Side -EQ 'SoraPS' | ForEach-Object Ms)
         $bare = [double[]]($results | Where-Object Side -EQ 'bare' | ForEach-Object Ms)
         $cold = ($results | Where-Object Side -EQ 'cold').Ms

@@ -16,17 +16,17 @@ internal static class ImportBenchmark
 
     public static async Task<bool> RunAsync(int runs)
     {
-        var pwsh = Tools.Find("pwsh");
-        if (pwsh is null)
-        {
-            Console.WriteLine("import: pwsh is not on PATH: the import time was not measured (run bench/Measure-Cmdlets.ps1 where PowerShell 7 exists)");
-            return true;
-        }
-
         var manifest = FindManifest();
         if (manifest is null)
         {
-            Console.WriteLine("import: out/SoraPS/SoraPS.psd1 does not exist: build the module first (pwsh ./build.ps1); the import time was not measured");
+            Console.WriteLine("import: out/SoraPS/SoraPS.psd1 does not exist: build the module first (dotnet pwsh ./build.ps1); the import time was not measured");
+            return true;
+        }
+
+        var root = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(manifest)))!;
+        if (await Tools.FindPowerShellAsync(root) is not { } pwsh)
+        {
+            Console.WriteLine("import: no pwsh on PATH and no PowerShell tool restored (dotnet tool restore): the import time was not measured");
             return true;
         }
 
@@ -55,14 +55,14 @@ internal static class ImportBenchmark
         Console.WriteLine(
             $"import: pwsh -NoProfile -c 'Import-Module SoraPS' {Stats.Spread(withImport, "0")} ms, bare pwsh {Stats.Spread(bare, "0")} ms, "
             + $"adds {Stats.F(added, "0")} ms (target < 150 ms){DownloadBenchmark.Verdict(met)}");
-        Console.WriteLine($"  {runs} fresh starts each, alternately, medians (min..max); ratio {Stats.F(Stats.Median(withImport) / Stats.Median(bare), "0.00")}; pwsh found on PATH");
+        Console.WriteLine($"  {runs} fresh starts each, alternately, medians (min..max); ratio {Stats.F(Stats.Median(withImport) / Stats.Median(bare), "0.00")}; pwsh: {string.Join(" ", [pwsh.Program, .. pwsh.Prefix])}");
         return met;
     }
 
-    private static async Task<double> StartAsync(string pwsh, string command)
+    private static async Task<double> StartAsync((string Program, string[] Prefix) pwsh, string command)
     {
         var clock = Stopwatch.StartNew();
-        var (exit, output) = await Tools.RunAsync(pwsh, ["-NoProfile", "-NonInteractive", "-Command", command], StartLimit);
+        var (exit, output) = await Tools.RunAsync(pwsh.Program, [.. pwsh.Prefix, "-NoProfile", "-NonInteractive", "-Command", command], StartLimit);
         clock.Stop();
         if (exit != 0)
         {

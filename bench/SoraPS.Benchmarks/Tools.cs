@@ -27,10 +27,40 @@ internal static class Tools
         return null;
     }
 
+    /// <summary>
+    /// The PowerShell 7 to start: pwsh on PATH, else the repository's pinned .NET tool (after
+    /// `dotnet tool restore`), started as the tool's shim starts it, `dotnet pwsh.dll`, so that the
+    /// tool's own lookup is not timed with every start. Null when neither exists.
+    /// </summary>
+    public static async Task<(string Program, string[] Prefix)?> FindPowerShellAsync(string repositoryRoot)
+    {
+        if (Find("pwsh") is { } onPath)
+        {
+            return (onPath, []);
+        }
+
+        try
+        {
+            var (exit, output) = await RunAsync(
+                "dotnet", ["pwsh", "-NoProfile", "-NonInteractive", "-Command", "[System.Reflection.Assembly]::GetEntryAssembly().Location"], TimeSpan.FromSeconds(120), repositoryRoot);
+            var entry = output.Trim();
+            return exit == 0 && File.Exists(entry) ? ("dotnet", [entry]) : null;
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or TimeoutException)
+        {
+            return null;
+        }
+    }
+
     /// <returns>The exit code and standard output.</returns>
-    public static async Task<(int Exit, string Output)> RunAsync(string program, IEnumerable<string> arguments, TimeSpan limit)
+    public static async Task<(int Exit, string Output)> RunAsync(string program, IEnumerable<string> arguments, TimeSpan limit, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (workingDirectory is not null)
+        {
+            start.WorkingDirectory = workingDirectory;
+        }
+
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

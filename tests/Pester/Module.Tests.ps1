@@ -7,6 +7,7 @@ BeforeAll {
     $script:moduleDir = [System.IO.Path]::GetFullPath((Join-Path $root 'out/SoraPS'))
     $script:manifest = Join-Path $moduleDir 'SoraPS.psd1'
     Import-Module $manifest -Force -ErrorAction Stop
+    Import-Module (Join-Path $root 'tests/Support/PowerShellProcess.psm1') -Force
 }
 
 Describe 'Layout' {
@@ -63,7 +64,7 @@ Connect-Sora -BaseUri '$($emulator.BaseUri)'
 `$json = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'System.Text.Json' }
 '{0}|{1}|{2}' -f `$video.Status, @(`$json).Count, `$json[0].Location.StartsWith('$moduleDir')
 "@
-        $result = & (Get-Process -Id $PID).Path -NoProfile -NonInteractive -Command $script
+        $result = Invoke-PowerShell -NoProfile -NonInteractive -Command $script
 
         $LASTEXITCODE | Should -Be 0
         $fromModule = $PSVersionTable.PSEdition -ne 'Core'
