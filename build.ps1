@@ -94,7 +94,7 @@ function Get-TrxTotal([string] $Folder) {
     $passed = 0
     $failed = 0
     foreach ($trx in @(Get-ChildItem $Folder -Filter '*.trx' -ErrorAction SilentlyContinue)) {
-        $counters = ([xml] (Get-Content -Raw $trx.FullName)).TestRun.ResultSummary.Counters
+        $counters = ([xml] (Get-Content -Raw -LiteralPath $trx.FullName)).TestRun.ResultSummary.Counters
         $passed += [int] $counters.passed
         $failed += [int] $counters.failed + [int] $counters.error + [int] $counters.timeout + [int] $counters.aborted
     }
