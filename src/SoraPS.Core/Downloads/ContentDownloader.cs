@@ -7,6 +7,7 @@ using System.Net.Http;
 using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
+using SoraPS.Core.Http;
 
 namespace SoraPS;
 
@@ -180,7 +181,7 @@ public sealed class ContentDownloader
                         "timeout",
                         "read_idle_timeout",
                         null,
-                        SoraClient.RequestId(response),
+                        ResponseReader.RequestId(response),
                         "GET",
                         response.RequestMessage?.RequestUri?.AbsolutePath ?? videoId,
                         e);
@@ -193,7 +194,7 @@ public sealed class ContentDownloader
                         "connection_error",
                         null,
                         null,
-                        SoraClient.RequestId(response),
+                        ResponseReader.RequestId(response),
                         "GET",
                         response.RequestMessage?.RequestUri?.AbsolutePath ?? videoId,
                         e);
@@ -269,7 +270,7 @@ public sealed class ContentDownloader
         SoraApiException.InvalidResponseType,
         code,
         null,
-        SoraClient.RequestId(response),
+        ResponseReader.RequestId(response),
         "GET",
         response.RequestMessage?.RequestUri?.AbsolutePath ?? videoId);
 }
