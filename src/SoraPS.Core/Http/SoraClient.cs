@@ -25,10 +25,14 @@ public sealed partial class SoraClient
     public SoraClient(SoraConnection connection, ISoraDiagnostics? diagnostics = null, HttpClient? httpClient = null)
     {
         Connection = connection ?? throw new ArgumentNullException(nameof(connection));
-        transport = new SoraTransport(connection, diagnostics ?? NullDiagnostics.Instance, httpClient ?? SharedHttpClient.Instance);
+        Log = diagnostics ?? NullDiagnostics.Instance;
+        transport = new SoraTransport(connection, Log, httpClient ?? SharedHttpClient.Instance);
     }
 
     public SoraConnection Connection { get; }
+
+    /// <summary>Where this client's work (downloads, waits) tells what it does.</summary>
+    internal ISoraDiagnostics Log { get; }
 
     public async Task<SoraVideo> CreateVideoAsync(CreateVideoRequest request, CancellationToken cancellationToken = default)
     {
