@@ -55,6 +55,9 @@ public sealed class EmulatorServer : IAsyncDisposable
     /// <summary>Jobs ever created by POST requests (seeded jobs excluded): proves that a retry did not bill a second job.</summary>
     public int JobsCreated => _videos.JobsCreated;
 
+    /// <summary>Jobs created, jobs that exist, jobs unfinished now and the most ever unfinished at once, read together.</summary>
+    public EmulatorStats Stats => _videos.Stats;
+
     /// <summary>Starts a server; with the default options on a free loopback port.</summary>
     public static async Task<EmulatorServer> StartAsync(EmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {

@@ -51,7 +51,7 @@ internal static class ControlEndpoints
     }
 
     private static IResult Stats(EmulatorServer server) =>
-        ApiResults.Json(new StatsResource(server.JobsCreated, server.JobIds.Count), ControlJsonContext.Default.StatsResource);
+        ApiResults.Json(server.Stats, ControlJsonContext.Default.EmulatorStats);
 
     private static async Task<T> ReadAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo)
     {

@@ -20,5 +20,3 @@ internal sealed record FaultRequest(
     long? StallForMs);
 
 internal sealed record SeedRequest(int Count);
-
-internal sealed record StatsResource(int JobsCreated, int Jobs);

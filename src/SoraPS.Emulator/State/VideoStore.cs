@@ -21,6 +21,7 @@ internal sealed class VideoStore(TimeSpan defaultRenderTime, TimeProvider clock)
     // Sequence of every id ever issued, deleted ones included, so that a client deleting what it
     // lists can still page on with after=<deleted id>.
     private readonly Dictionary<string, long> _cursors = new(StringComparer.Ordinal);
+    private readonly UnfinishedJobs _unfinished = new();
     private long _nextSequence;
     private int _jobsCreated;
     private int _seeded;
@@ -34,6 +35,18 @@ internal sealed class VideoStore(TimeSpan defaultRenderTime, TimeProvider clock)
             lock (_gate)
             {
                 return _jobsCreated;
+            }
+        }
+    }
+
+    /// <summary>The counters, read together under the lock so that they agree.</summary>
+    public EmulatorStats Stats
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new EmulatorStats(_jobsCreated, _ordered.Count, _unfinished.CountAt(Now), _unfinished.Peak);
             }
         }
     }
@@ -56,11 +69,13 @@ internal sealed class VideoStore(TimeSpan defaultRenderTime, TimeProvider clock)
         lock (_gate)
         {
             _jobsCreated++;
-            return Add(spec, Now, triggers.RenderTime ?? defaultRenderTime, triggers);
+            var job = Add(spec, Now, triggers.RenderTime ?? defaultRenderTime, triggers);
+            _unfinished.Created(job);
+            return job;
         }
     }
 
-    /// <summary>Adds <paramref name="count"/> jobs that are already completed (not counted as created).</summary>
+    /// <summary>Adds <paramref name="count"/> jobs that are already completed (not counted as created, never unfinished).</summary>
     public void Seed(int count)
     {
         var createdAt = Now - TimeSpan.FromMinutes(2);
@@ -90,6 +105,7 @@ internal sealed class VideoStore(TimeSpan defaultRenderTime, TimeProvider clock)
             if (_byId.Remove(job.Id))
             {
                 _ordered.RemoveAt(IndexAfter(job.Sequence - 1));
+                _unfinished.Deleted(job);
             }
         }
     }
