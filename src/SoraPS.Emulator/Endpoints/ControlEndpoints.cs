@@ -89,6 +89,7 @@ internal static class ControlEndpoints
             ContentType = request.ContentType ?? defaults.ContentType,
             AfterBytes = request.AfterBytes ?? defaults.AfterBytes,
             StallFor = request.StallForMs is { } ms ? TimeSpan.FromMilliseconds(ms) : request.StallFor ?? defaults.StallFor,
+            RangeCorruption = request.RangeCorruption ?? defaults.RangeCorruption,
         };
     }
 }

@@ -60,7 +60,8 @@ internal sealed class ApiPipeline(RequestLog log, FaultSwitch faults, ApiKeyChec
             body.Parts,
             body.Json));
 
-        var fault = faults.TryTake(request.Method, request.Path.Value ?? "/");
+        var fault = faults.TryTake(request.Method, request.Path.Value ?? "/", hasRange: request.Headers.Range.Count > 0);
+        RangeCorruptor? corruptor = null;
         switch (fault?.Kind)
         {
             case FaultKind.Respond:
@@ -89,6 +90,9 @@ internal sealed class ApiPipeline(RequestLog log, FaultSwitch faults, ApiKeyChec
                 }
 
                 break;
+            case FaultKind.CorruptRange:
+                corruptor = RangeCorruptor.Arm(context, fault, faults);
+                break;
         }
 
         if (keyCheck.Check(request) is { } denied)
@@ -97,6 +101,10 @@ internal sealed class ApiPipeline(RequestLog log, FaultSwitch faults, ApiKeyChec
         }
 
         await next(context).ConfigureAwait(false);
+        if (corruptor is not null)
+        {
+            await corruptor.CompleteAsync().ConfigureAwait(false);
+        }
     }
 
     private static IResult FaultAnswer(Fault fault) =>
