@@ -12,20 +12,20 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SoraPS.Emulator.Endpoints;
 using SoraPS.Emulator.Http;
+using SoraPS.Emulator.Profiles;
 using SoraPS.Emulator.State;
 
 namespace SoraPS.Emulator;
 
 /// <summary>
 /// The emulator of the Videos API, hosted on Kestrel: in a test process (<see cref="StartAsync"/>)
-/// or from the command line (Program.cs). The API is served under /v1 and under /openai/v1.
+/// or from the command line (Program.cs). The API is served under the profile's prefixes (for
+/// OpenAI's, /v1 and /openai/v1).
 /// </summary>
 public sealed class EmulatorServer : IAsyncDisposable
 {
     /// <summary>Largest request body accepted (uploads for edits and characters).</summary>
     private const long MaxRequestBodyBytes = 1L << 30;
-
-    private static readonly string[] ApiPrefixes = ["/v1", "/openai/v1"];
 
     private readonly WebApplication _app;
     private readonly VideoStore _videos;
@@ -66,6 +66,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(options.SeedCompletedJobs, nameof(options.SeedCompletedJobs));
         ArgumentOutOfRangeException.ThrowIfNegative(options.PollAfterMs, nameof(options.PollAfterMs));
         ArgumentException.ThrowIfNullOrWhiteSpace(options.ApiKeyHeader, nameof(options.ApiKeyHeader));
+        var profile = ServerProfile.For(options);
 
         // The empty builder reads no configuration files and adds no logging providers: many
         // servers may run in one test process, quietly.
@@ -80,11 +81,11 @@ public sealed class EmulatorServer : IAsyncDisposable
         builder.Services.AddLogging();
         var app = builder.Build();
 
-        var videos = new VideoStore(options.RenderTime, TimeProvider.System);
+        var videos = new VideoStore(options.RenderTime, TimeProvider.System, profile);
         videos.Seed(options.SeedCompletedJobs);
         var server = new EmulatorServer(app, videos);
         server.MapRoutes(
-            new EmulatorState(videos, new CharacterStore(TimeProvider.System), options.PollAfterMs, options.Gateway),
+            new EmulatorState(videos, new CharacterStore(TimeProvider.System), profile),
             new ApiKeyCheck(options.ApiKey, options.ApiKeyHeader, options.RequiredHeaders));
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -116,10 +117,10 @@ public sealed class EmulatorServer : IAsyncDisposable
 
     private void MapRoutes(EmulatorState state, ApiKeyCheck keyCheck)
     {
-        var pipeline = new ApiPipeline(_log, Faults, keyCheck);
+        var pipeline = new ApiPipeline(_log, Faults, keyCheck, state.Profile);
         _app.Use(pipeline.InvokeAsync);
         ControlEndpoints.Map(_app, this);
-        foreach (var prefix in ApiPrefixes)
+        foreach (var prefix in state.Profile.ApiPrefixes)
         {
             var api = _app.MapGroup(prefix);
             VideoEndpoints.Map(api, state);
@@ -128,6 +129,6 @@ public sealed class EmulatorServer : IAsyncDisposable
             ContentEndpoint.Map(api, state);
         }
 
-        FallbackEndpoint.Map(_app);
+        FallbackEndpoint.Map(_app, state.Profile);
     }
 }

@@ -21,11 +21,16 @@ internal sealed record VideoResource(
     string? RemixedFromVideoId,
     VideoError? Error);
 
-internal sealed record VideoError(string Code, string Message);
+internal sealed record VideoError(string Code, string Message)
+{
+    /// <summary>The one way a job fails here: the moderation trigger.</summary>
+    public static VideoError ModerationBlocked { get; } = new("moderation_blocked", "Your request was blocked by our moderation system.");
+}
 
-internal sealed record VideoListResource(
+/// <summary>A page of the list; <typeparamref name="TVideo"/> is the profile's shape of a video object.</summary>
+internal sealed record VideoListResource<TVideo>(
     string Object,
-    IReadOnlyList<VideoResource> Data,
+    IReadOnlyList<TVideo> Data,
     string? FirstId,
     string? LastId,
     bool HasMore);
@@ -36,4 +41,4 @@ internal sealed record VideoCharacterResource(string Id, string Name, long Creat
 
 internal sealed record ErrorResponse(ErrorBody Error);
 
-internal sealed record ErrorBody(string Message, string Type, string? Param, string? Code);
+internal sealed record ErrorBody(string Message, string? Type, string? Param, string? Code);

@@ -20,9 +20,10 @@ internal sealed class UnfinishedJobs
         DropFinishedBy(job.CreatedAt);
 
         // A job that finishes the moment it is created (no render time) is never unfinished.
-        if (job.FinishesAt > job.CreatedAt)
+        var finishesAt = job.FinishesAt ?? DateTimeOffset.MaxValue;
+        if (finishesAt > job.CreatedAt)
         {
-            _byFinish.Enqueue(job, job.FinishesAt);
+            _byFinish.Enqueue(job, finishesAt);
             Peak = Math.Max(Peak, _byFinish.Count);
         }
     }
