@@ -1,9 +1,11 @@
 using System.IO;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Net.Http.Headers;
 using SoraPS.Emulator.Http;
+using SoraPS.Emulator.Json;
 using SoraPS.Emulator.Media;
 using SoraPS.Emulator.Profiles;
 using SoraPS.Emulator.State;
@@ -17,6 +19,10 @@ namespace SoraPS.Emulator.Endpoints;
 /// </summary>
 internal static class ContentEndpoint
 {
+    private static readonly byte[] ContentErrorBody = JsonSerializer.SerializeToUtf8Bytes(
+        new ErrorResponse(new ErrorBody("Failed to fetch video content", "server_error", null, null)),
+        ApiJsonContext.Default.ErrorResponse);
+
     public static void Map(IEndpointRouteBuilder api, EmulatorState state) =>
         api.MapGet("/videos/{videoId}/content", (HttpContext context, string videoId) => Content(context, EmulatorState.IdFromRoute(videoId), state))
             .Is(ApiOperation.Content);
@@ -53,6 +59,13 @@ internal static class ContentEndpoint
                     $"Video '{videoId}' is not ready yet ({state.Profile.StatusText(jobState.Status)}); download it once its status is completed.",
                     null,
                     "video_not_ready");
+        }
+
+        if (job.Triggers.ContentError)
+        {
+            // A provider's error passed on as the content, as LiteLLM once did (its PR #16672):
+            // status 200, and the body a client would save as the video.
+            return state.Profile.Content(videoId, new ContentAsset(new MemoryStream(ContentErrorBody, writable: false), "application/json", SupportsRanges: false));
         }
 
         Stream stream = variant switch
