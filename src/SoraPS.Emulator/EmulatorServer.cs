@@ -86,7 +86,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         var server = new EmulatorServer(app, videos);
         server.MapRoutes(
             new EmulatorState(videos, new CharacterStore(TimeProvider.System), profile),
-            new ApiKeyCheck(options.ApiKey, options.ApiKeyHeader, options.RequiredHeaders));
+            new ApiKeyCheck(options.ApiKey, options.ApiKeyHeader, options.RequiredHeaders, profile.OwnKeyHeader));
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();

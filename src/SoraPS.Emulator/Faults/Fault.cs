@@ -10,7 +10,7 @@ namespace SoraPS.Emulator;
 /// <param name="Method">HTTP method to match, or "*" for any.</param>
 /// <param name="PathPattern">
 /// Path to match, e.g. "/v1/videos", "/v1/videos/*", "/v1/videos/*/content"; '*' stands for one
-/// segment. A "/v1/..." pattern also matches the same path under "/openai/v1".
+/// segment. A "/v1/..." pattern also matches the same path under "/openai/v1" and without "/v1".
 /// </param>
 public sealed record Fault(string Method, string PathPattern)
 {

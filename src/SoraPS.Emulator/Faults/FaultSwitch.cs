@@ -97,9 +97,10 @@ public sealed class FaultSwitch
             return false;
         }
 
-        // An Azure-style base serves the same API under /openai/v1.
+        // An Azure-style base serves the same API under /openai/v1, and LiteLLM's also without /v1.
         return PathMatches(fault.PathPattern, path)
-            || (path.StartsWith("/openai/", StringComparison.OrdinalIgnoreCase) && PathMatches(fault.PathPattern, path["/openai".Length..]));
+            || (path.StartsWith("/openai/", StringComparison.OrdinalIgnoreCase) && PathMatches(fault.PathPattern, path["/openai".Length..]))
+            || (fault.PathPattern.StartsWith("/v1/", StringComparison.OrdinalIgnoreCase) && PathMatches(fault.PathPattern["/v1".Length..], path));
     }
 
     private static bool PathMatches(string pattern, string path)

@@ -27,6 +27,22 @@ internal static class ApiResults
     public static IResult Raw(string? body, string contentType, int status, IReadOnlyDictionary<string, string>? headers) =>
         new BytesResult(body is null ? [] : System.Text.Encoding.UTF8.GetBytes(body), body is null ? null : contentType, status, headers);
 
+    /// <summary><paramref name="result"/> with <paramref name="headers"/> added.</summary>
+    public static IResult WithHeaders(IResult result, IReadOnlyDictionary<string, string> headers) => new HeadersResult(result, headers);
+
+    private sealed class HeadersResult(IResult inner, IReadOnlyDictionary<string, string> headers) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            foreach (var (name, value) in headers)
+            {
+                httpContext.Response.Headers[name] = value;
+            }
+
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+
     private sealed class BytesResult(byte[] body, string? contentType, int status, IReadOnlyDictionary<string, string>? headers) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)

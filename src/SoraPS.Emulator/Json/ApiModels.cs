@@ -35,6 +35,30 @@ internal sealed record VideoListResource<TVideo>(
     string? LastId,
     bool HasMore);
 
+/// <summary>
+/// A video object as LiteLLM's proxy writes it (its VideoObject model): no prompt, every other
+/// field nullable and written, in its order, and a usage object for cost tracking.
+/// </summary>
+internal sealed record GatewayVideoResource(
+    string Id,
+    string Object,
+    string Status,
+    long? CreatedAt,
+    long? CompletedAt,
+    long? ExpiresAt,
+    VideoError? Error,
+    int? Progress,
+    string? RemixedFromVideoId,
+    string? Seconds,
+    string? Size,
+    string? Model,
+    VideoUsage? Usage);
+
+internal sealed record VideoUsage(double DurationSeconds);
+
+/// <summary>The body of FastAPI's own errors (an unknown route, a method not allowed).</summary>
+internal sealed record FastApiError(string Detail);
+
 internal sealed record DeletedVideoResource(string Id, string Object, bool Deleted);
 
 internal sealed record VideoCharacterResource(string Id, string Name, long CreatedAt);

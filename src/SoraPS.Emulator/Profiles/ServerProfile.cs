@@ -16,6 +16,9 @@ internal abstract class ServerProfile : IJobRules
     private static readonly (EmulatorProfile Profile, string Name)[] Names =
     [
         (EmulatorProfile.OpenAi, "openai"),
+        (EmulatorProfile.LiteLlmOpenAi, "litellm-openai"),
+        (EmulatorProfile.LiteLlmGemini, "litellm-gemini"),
+        (EmulatorProfile.LiteLlmRunway, "litellm-runway"),
     ];
 
     /// <summary>The command-line names, in order.</summary>
@@ -32,6 +35,9 @@ internal abstract class ServerProfile : IJobRules
 
     /// <summary>Whether a content request's variant reaches the provider (otherwise every request gets the video).</summary>
     public abstract bool ForwardsVariant { get; }
+
+    /// <summary>A header of the server's own that may carry the key instead of the usual one; null for none.</summary>
+    public virtual string? OwnKeyHeader => null;
 
     public static bool TryParse(string name, out EmulatorProfile profile)
     {
@@ -59,6 +65,9 @@ internal abstract class ServerProfile : IJobRules
         return options.Profile switch
         {
             EmulatorProfile.OpenAi => new OpenAiProfile(options.PollAfterMs, options.Gateway),
+            EmulatorProfile.LiteLlmOpenAi => new LiteLlmOpenAiProfile(),
+            EmulatorProfile.LiteLlmGemini => new LiteLlmGeminiProfile(),
+            EmulatorProfile.LiteLlmRunway => new LiteLlmRunwayProfile(),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Profile, "Unknown profile."),
         };
     }

@@ -7,9 +7,10 @@ namespace SoraPS.Emulator.State;
 /// <summary>
 /// Markers in a prompt that steer a job: <c>#moderation_blocked</c> (ends failed),
 /// <c>#bytes=N</c> (video variant of exactly N bytes), <c>#render=S</c> (render time in seconds),
-/// <c>#content_error</c> (completes, but every download answers 200 with an error body).
+/// <c>#content_error</c> (completes, but every download answers 200 with an error body),
+/// <c>#cancelled</c> (ends cancelled, where the provider has that status).
 /// </summary>
-internal sealed partial record PromptTriggers(bool ModerationBlocked, long? VideoBytes, TimeSpan? RenderTime, bool ContentError = false)
+internal sealed partial record PromptTriggers(bool ModerationBlocked, long? VideoBytes, TimeSpan? RenderTime, bool ContentError = false, bool Cancelled = false)
 {
     public static PromptTriggers None { get; } = new(false, null, null);
 
@@ -23,7 +24,8 @@ internal sealed partial record PromptTriggers(bool ModerationBlocked, long? Vide
             render.Success && double.TryParse(render.Groups[1].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var s)
                 ? TimeSpan.FromSeconds(s)
                 : null,
-            prompt.Contains("#content_error", StringComparison.OrdinalIgnoreCase));
+            prompt.Contains("#content_error", StringComparison.OrdinalIgnoreCase),
+            prompt.Contains("#cancelled", StringComparison.OrdinalIgnoreCase));
     }
 
     [GeneratedRegex(@"#bytes=(\d{1,18})\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
