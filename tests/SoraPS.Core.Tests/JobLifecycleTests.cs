@@ -188,6 +188,52 @@ public class JobLifecycleTests
     }
 
     [Fact]
+    public async Task A_walk_without_a_limit_asks_for_pages_of_100()
+    {
+        await using var emulator = await TestEmulator.StartAsync(o => o.SeedCompletedJobs = 150);
+
+        var jobs = 0;
+        await foreach (var page in emulator.Client.ListAllPagesAsync())
+        {
+            jobs += page.Data.Count;
+        }
+
+        Assert.Equal(150, jobs);
+        Assert.Equal(["limit=100", "limit=100&after="], emulator.Server.Requests.Select(r => r.Query.Length > 16 ? r.Query.Substring(0, 16) : r.Query));
+    }
+
+    [Fact]
+    public async Task From_the_second_page_on_the_walk_reads_one_page_ahead_and_a_consumer_that_stops_cancels_it()
+    {
+        await using var emulator = await TestEmulator.StartAsync(o => o.SeedCompletedJobs = 50);
+        int Lists() => emulator.Server.Requests.Count(r => r.Method == "GET" && r.Path == "/v1/videos");
+
+        var pages = 0;
+        await foreach (var page in emulator.Client.ListAllPagesAsync(new ListVideosQuery { Limit = 10 }))
+        {
+            pages++;
+            if (pages == 1)
+            {
+                Assert.Equal(1, Lists());
+                continue;
+            }
+
+            // The third page is asked for before the consumer is done with the second.
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (Lists() < 3 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(10);
+            }
+
+            Assert.Equal(3, Lists());
+            break;
+        }
+
+        await Task.Delay(200);
+        Assert.Equal(3, Lists());
+    }
+
+    [Fact]
     public async Task Listing_order_and_cursor_are_sent_as_given()
     {
         await using var emulator = await TestEmulator.StartAsync(o => o.SeedCompletedJobs = 5);

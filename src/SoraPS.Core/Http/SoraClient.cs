@@ -95,41 +95,84 @@ public sealed partial class SoraClient
     }
 
     /// <summary>
-    /// Every page from <paramref name="query"/> on, fetched only when the previous one has been consumed,
-    /// so a consumer that stops early stops the requests too. Pages follow the server's own cursor
-    /// (<c>last_id</c>), which some gateways keep in another form than the ids in <c>data</c>.
+    /// Every page from <paramref name="query"/> on, in pages of <see cref="ListVideosQuery.WalkPageSize"/>
+    /// unless the query gives a limit. Pages follow the server's own cursor (<c>last_id</c>), which some
+    /// gateways keep in another form than the ids in <c>data</c>.
     /// </summary>
+    /// <remarks>
+    /// The first page is requested alone, and the second only when the consumer asks for it, so a consumer
+    /// that needs one page makes one request. From then on the walk reads one page ahead: the request for
+    /// the next page is sent before the current one is handed over, so that the consumer's work on a page
+    /// (a pipeline writing its jobs) overlaps the next round trip and its parsing. A consumer that stops
+    /// early cancels the page in flight; at most two pages are alive at once.
+    /// </remarks>
     public async IAsyncEnumerable<SoraVideoPage> ListAllPagesAsync(
         ListVideosQuery? query = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         query ??= new ListVideosQuery();
+        var limit = query.Limit ?? ListVideosQuery.WalkPageSize;
+        InputValidation.ListLimit(limit);
         var after = query.After;
-        while (true)
+        var readAhead = false;
+        Task<SoraVideoPage>? ahead = null;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
         {
-            var page = await ListVideosAsync(new ListVideosQuery { Limit = query.Limit, Order = query.Order, After = after }, cancellationToken)
-                .ConfigureAwait(false);
-            yield return page;
-            if (page.HasMore != true)
+            var page = await ListVideosAsync(new ListVideosQuery { Limit = limit, Order = query.Order, After = after }, cancellationToken).ConfigureAwait(false);
+            while (true)
             {
-                yield break;
-            }
+                // A server that says "more" without moving the cursor would loop forever.
+                var next = page.HasMore == true ? page.LastId ?? (page.Data.Count > 0 ? page.Data[page.Data.Count - 1].Id : null) : null;
+                var advances = !string.IsNullOrEmpty(next) && !string.Equals(next, after, StringComparison.Ordinal);
+                if (readAhead && advances)
+                {
+                    ahead = ListVideosAsync(new ListVideosQuery { Limit = limit, Order = query.Order, After = next }, stop.Token);
+                }
 
-            // A server that says "more" without moving the cursor would loop forever.
-            var next = page.LastId ?? (page.Data.Count > 0 ? page.Data[page.Data.Count - 1].Id : null);
-            if (string.IsNullOrEmpty(next) || string.Equals(next, after, StringComparison.Ordinal))
+                yield return page;
+                if (page.HasMore != true)
+                {
+                    yield break;
+                }
+
+                if (!advances)
+                {
+                    throw new SoraApiException(
+                        HttpStatusCode.OK,
+                        $"The server said more jobs follow but gave no new cursor (last id '{next}'). Listing stopped to avoid a loop.",
+                        SoraApiException.InvalidResponseType,
+                        "cursor_not_advancing",
+                        "after",
+                        null,
+                        "GET",
+                        new Uri(Connection.BaseUri, "videos").AbsolutePath);
+                }
+
+                after = next;
+                if (ahead is null)
+                {
+                    page = await ListVideosAsync(new ListVideosQuery { Limit = limit, Order = query.Order, After = after }, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    var pending = ahead;
+                    ahead = null;
+                    page = await pending.ConfigureAwait(false);
+                }
+
+                // The consumer asked for a further page: it is walking, so the next one is read ahead.
+                readAhead = true;
+            }
+        }
+        finally
+        {
+            if (ahead is not null)
             {
-                throw new SoraApiException(
-                    HttpStatusCode.OK,
-                    $"The server said more jobs follow but gave no new cursor (last id '{next}'). Listing stopped to avoid a loop.",
-                    SoraApiException.InvalidResponseType,
-                    "cursor_not_advancing",
-                    "after",
-                    null,
-                    "GET",
-                    new Uri(Connection.BaseUri, "videos").AbsolutePath);
+                stop.Cancel();
+                // Waited for, so that nothing runs on after the walk; its failure, if any, is observed and dropped.
+                await ahead.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)
+                    .ConfigureAwait(false);
             }
-
-            after = next;
         }
     }
 

@@ -201,7 +201,7 @@ public sealed class VideoWaiter
             for (var page = 0; page < MaxSweepPages && found.Count < wanted.Count; page++)
             {
                 var result = await client.ListVideosWithPollHintAsync(
-                    new ListVideosQuery { Limit = InputValidation.MaxListLimit, Order = ListOrder.Desc, After = after }, cancellationToken).ConfigureAwait(false);
+                    new ListVideosQuery { Limit = ListVideosQuery.WalkPageSize, Order = ListOrder.Desc, After = after }, cancellationToken).ConfigureAwait(false);
                 var list = result.Value;
                 if (list.HasMore is null || !CursorsAreIds(list))
                 {

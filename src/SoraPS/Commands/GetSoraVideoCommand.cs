@@ -17,7 +17,7 @@ public sealed class GetSoraVideoCommand : SoraCmdlet
     [ArgumentCompleter(typeof(VideoIdCompleter))]
     public string[] Id { get; set; } = [];
 
-    /// <summary>Jobs per page (the server's default is 20).</summary>
+    /// <summary>Jobs per page: the server's default (20) for one page, 100 with -All.</summary>
     [Parameter(ParameterSetName = ListSet)]
     [ValidateRange(InputValidation.MinListLimit, InputValidation.MaxListLimit)]
     public int? Limit { get; set; }
@@ -29,7 +29,10 @@ public sealed class GetSoraVideoCommand : SoraCmdlet
     [Parameter(ParameterSetName = ListSet)]
     public string? After { get; set; }
 
-    /// <summary>Follow every page. Jobs are written as each page arrives; a stopped pipeline asks for no more pages.</summary>
+    /// <summary>
+    /// Follow every page (100 jobs each unless -Limit says otherwise). Jobs are written as each page arrives;
+    /// a stopped pipeline asks for no more pages.
+    /// </summary>
     [Parameter(ParameterSetName = ListSet)]
     public SwitchParameter All { get; set; }
 
@@ -50,10 +53,7 @@ public sealed class GetSoraVideoCommand : SoraCmdlet
         {
             ForRecord(After, () =>
             {
-                foreach (var video in Await(Client.ListVideosAsync(query, CancellationToken)).Data)
-                {
-                    WriteVideo(video);
-                }
+                WriteVideos(Await(Client.ListVideosAsync(query, CancellationToken)).Data);
             });
             return;
         }
@@ -63,13 +63,11 @@ public sealed class GetSoraVideoCommand : SoraCmdlet
             var pages = Client.ListAllPagesAsync(query, CancellationToken).GetAsyncEnumerator(CancellationToken);
             try
             {
+                // When a downstream Select-Object -First has enough, WriteVideos throws, and disposing the
+                // walk cancels the page read ahead, if any.
                 while (AwaitNext(pages))
                 {
-                    foreach (var video in pages.Current.Data)
-                    {
-                        // When a downstream Select-Object -First has enough, this throws and no further page is asked for.
-                        WriteVideo(video);
-                    }
+                    WriteVideos(pages.Current.Data);
                 }
             }
             finally

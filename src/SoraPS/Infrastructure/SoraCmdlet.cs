@@ -89,6 +89,19 @@ public abstract class SoraCmdlet : PSCmdlet, IDisposable
         WriteObject(video);
     }
 
+    /// <summary>
+    /// Writes the jobs of a page one by one, remembered as <see cref="WriteVideo"/> does, with one look-up
+    /// of the session for the page. When a downstream Select-Object -First has enough, WriteObject throws.
+    /// </summary>
+    private protected void WriteVideos(IReadOnlyList<SoraVideo> videos)
+    {
+        Session.Remember(videos);
+        foreach (var video in videos)
+        {
+            WriteObject(video);
+        }
+    }
+
     /// <summary>Starts a billed job once ShouldProcess agrees, and writes it.</summary>
     private protected void StartJob(string target, string action, Func<Task<SoraVideo>> start)
     {

@@ -37,16 +37,18 @@ internal sealed class SoraSession
     {
         lock (gate)
         {
-            if (recentById.TryGetValue(video.Id, out var existing))
-            {
-                recentJobs.Remove(existing);
-            }
+            Add(video);
+        }
+    }
 
-            recentById[video.Id] = recentJobs.AddFirst(video);
-            while (recentJobs.Count > MaxRememberedJobs)
+    /// <summary>Remembers jobs in the order they are written (a listed page), taking the lock once.</summary>
+    public void Remember(IReadOnlyList<SoraVideo> videos)
+    {
+        lock (gate)
+        {
+            foreach (var video in videos)
             {
-                recentById.Remove(recentJobs.Last!.Value.Id);
-                recentJobs.RemoveLast();
+                Add(video);
             }
         }
     }
@@ -69,6 +71,21 @@ internal sealed class SoraSession
                 recentJobs.Remove(existing);
                 recentById.Remove(id);
             }
+        }
+    }
+
+    private void Add(SoraVideo video)
+    {
+        if (recentById.TryGetValue(video.Id, out var existing))
+        {
+            recentJobs.Remove(existing);
+        }
+
+        recentById[video.Id] = recentJobs.AddFirst(video);
+        while (recentJobs.Count > MaxRememberedJobs)
+        {
+            recentById.Remove(recentJobs.Last!.Value.Id);
+            recentJobs.RemoveLast();
         }
     }
 
