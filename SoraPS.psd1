@@ -1,5 +1,8 @@
 @{
-    RootModule             = 'SoraPS.psm1'
+    # The build for this edition: .NET Framework for Windows PowerShell 5.1, .NET 8+ for PowerShell 7 (only
+    # the net472 build ships System.Text.Json; PowerShell 7 has its own). Chosen here, as PowerShell allows
+    # from 5.1 on, rather than by a script module, whose compile and nested import cost every import.
+    RootModule             = if ($PSEdition -eq 'Core') { 'bin/net8.0/SoraPS.dll' } else { 'bin/net472/SoraPS.dll' }
     ModuleVersion          = '0.1.0'
     CompatiblePSEditions   = @('Desktop', 'Core')
     GUID                   = '5f0c6f2e-8a3b-4d61-9b52-2f7d3c1e9a40'

@@ -5,7 +5,7 @@
 
 .DESCRIPTION
     Build (the default) lays the importable module out in out/SoraPS:
-        SoraPS.psd1  SoraPS.psm1  SoraPS.Format.ps1xml  en-US/
+        SoraPS.psd1  SoraPS.Format.ps1xml  en-US/   (the manifest picks the build for the edition)
         bin/net472/  (Windows PowerShell 5.1; carries System.Text.Json)
         bin/net8.0/  (PowerShell 7.4+; uses PowerShell's own System.Text.Json)
     Test runs the xunit suites (dotnet test), builds and packages, then runs every Pester suite in a fresh
@@ -75,7 +75,6 @@ function Invoke-Build {
     if (Get-ChildItem $moduleDir -Recurse -Filter 'System.Management.Automation.dll') { throw 'System.Management.Automation.dll must not ship.' }
     if (Test-Path (Join-Path $moduleDir 'bin/net8.0/System.Text.Json.dll')) { throw 'The net8.0 build must not ship System.Text.Json.dll.' }
 
-    Copy-Item (Join-Path $root 'src/SoraPS/SoraPS.psm1') $moduleDir
     Copy-Item (Join-Path $root 'src/SoraPS/SoraPS.Format.ps1xml') $moduleDir
     $manifest = Get-Content -Raw (Join-Path $root 'SoraPS.psd1')
     $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion          = '$(Get-ModuleVersion)'"
@@ -319,8 +318,8 @@ function Invoke-Package {
     Invoke-Build
     Import-Module Microsoft.PowerShell.PSResourceGet -MinimumVersion 1.0.0 -ErrorAction Stop
 
-    $manifest = Import-PowerShellDataFile (Join-Path $moduleDir 'SoraPS.psd1')
-    $version = $manifest.ModuleVersion
+    # Test-ModuleManifest evaluates the manifest as Import-Module does (its RootModule depends on $PSEdition).
+    $version = (Test-ModuleManifest (Join-Path $moduleDir 'SoraPS.psd1')).Version.ToString()
     $notes = Get-ReleaseNotes $version
     $packages = Join-Path $out 'packages'
     $null = New-Item -ItemType Directory -Force $packages
@@ -380,7 +379,7 @@ function Test-ModulePackage([string] $Package, [string] $Version, [string] $Note
         if ($metadata.id -ne 'SoraPS' -or $metadata.version -ne $Version) { throw "The package's nuspec says $($metadata.id) $($metadata.version)." }
         if (($metadata.releaseNotes -replace "`r`n", "`n").Trim() -ne ($Notes -replace "`r`n", "`n").Trim()) { throw "The package's nuspec does not carry this version's release notes." }
         if (-not ($metadata.tags -split ' ' -contains 'PSModule')) { throw "The package's nuspec lacks the PSModule tag." }
-        $packed = Import-PowerShellDataFile (Join-Path $check 'SoraPS.psd1')
+        $packed = Test-ModuleManifest (Join-Path $check 'SoraPS.psd1')
         if ($packed.PrivateData.PSData.ReleaseNotes -ne $Notes) { throw 'The packaged manifest does not carry the release notes.' }
         foreach ($file in Get-ChildItem $moduleDir -Recurse -File | Where-Object Name -ne 'SoraPS.psd1') {
             $relative = [System.IO.Path]::GetRelativePath($moduleDir, $file.FullName)

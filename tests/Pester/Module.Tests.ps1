@@ -29,6 +29,30 @@ Describe 'Layout' {
     }
 }
 
+Describe 'Import' {
+    It 'loads the edition''s build as the root module, with help, the table view and completers working, in a fresh session' {
+        # The manifest picks bin/<tfm> itself: no script module runs on import.
+        $script = @"
+Import-Module '$manifest' -ErrorAction Stop
+`$module = Get-Module SoraPS
+`$video = [SoraPS.SoraVideo]@{ Id = 'video_format_check'; Status = 'completed'; Model = 'sora-2'; Seconds = '8'; Size = '1280x720' }
+`$table = (`$video | Format-Table | Out-String -Width 200) -split "``n" | Where-Object { `$_.Trim() } | Select-Object -First 1
+`$models = (TabExpansion2 -inputScript 'New-SoraVideo -Model sora-2-p' -cursorColumn 28).CompletionMatches.CompletionText
+'{0}|{1}|{2}|{3}|{4}|{5}' -f `$module.ModuleType, [System.IO.Path]::GetFileName(`$module.Path), @(Get-Module | Where-Object ModuleType -EQ Script | Where-Object Name -Like 'SoraPS*').Count, (Get-Help Get-SoraVideo).Synopsis, (`$table -replace '\s+', ' ').Trim(), (`$models -join ',')
+"@
+        $result = Invoke-PowerShell -NoProfile -NonInteractive -Command $script
+
+        $LASTEXITCODE | Should -Be 0
+        $type, $file, $scripts, $synopsis, $header, $models = "$result".Split('|')
+        $type | Should -Be 'Binary'
+        $file | Should -Be 'SoraPS.dll'
+        $scripts | Should -Be '0'
+        $synopsis | Should -Be 'Gets video jobs by id, or lists them a page at a time or all at once.'
+        $header | Should -Be 'Id Status Model Seconds Size CreatedAt'
+        $models -split ',' | Should -Contain 'sora-2-pro'
+    }
+}
+
 Describe 'Help' {
     It 'shows a synopsis and at least two examples for <_>' -ForEach @(
         'Connect-Sora', 'Disconnect-Sora', 'Get-SoraContext', 'New-SoraVideo', 'Get-SoraVideo', 'Wait-SoraVideo',

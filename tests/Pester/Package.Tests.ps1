@@ -9,7 +9,9 @@
 BeforeAll {
     $script:root = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
     $script:packages = Join-Path $root 'out/packages'
-    $script:version = (Import-PowerShellDataFile (Join-Path $root 'SoraPS.psd1')).ModuleVersion
+    # The built manifest, read as Import-Module reads it (its RootModule depends on $PSEdition).
+    $script:built = Test-ModuleManifest (Join-Path $root 'out/SoraPS/SoraPS.psd1')
+    $script:version = $built.Version.ToString()
     Import-Module (Join-Path $root 'tests/Support/PowerShellProcess.psm1') -Force
     Import-Module (Join-Path $root 'src/SoraPS.Emulator/EmulatorProcess.psm1') -Force
     $script:work = Join-Path ([System.IO.Path]::GetTempPath()) ('sorapspackage' + [guid]::NewGuid().ToString('N'))
@@ -74,7 +76,7 @@ Connect-Sora -BaseUri '$($emulator.BaseUri)'
         $parts = "$result".Split('|')
         $parts[0] | Should -BeLike "$tempHome*SoraPS*$version"
         $parts[1] | Should -Be 'completed'
-        [int] $parts[2] | Should -Be (Import-PowerShellDataFile (Join-Path $root 'SoraPS.psd1')).CmdletsToExport.Count
+        [int] $parts[2] | Should -Be $built.ExportedCmdlets.Count
     }
 }
 
