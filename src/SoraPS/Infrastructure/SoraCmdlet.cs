@@ -174,28 +174,38 @@ public abstract class SoraCmdlet : PSCmdlet, IDisposable
             ThrowTerminatingError(ErrorRecords.NoApiKey(connection));
         }
 
-        return new SoraClient(connection, new PipelineDiagnostics(this, DebugRequested()));
+        return new SoraClient(connection, new PipelineDiagnostics(this, Requested("Debug", "DebugPreference"), Requested("Verbose", "VerbosePreference")));
     }
 
-    private bool DebugRequested() =>
-        MyInvocation.BoundParameters.TryGetValue("Debug", out var debug)
-            ? ((SwitchParameter)debug).IsPresent
-            : GetVariableValue("DebugPreference") is ActionPreference preference && preference != ActionPreference.SilentlyContinue;
+    /// <summary>Whether this command's -Debug or -Verbose, else the preference in scope, asks for that stream.</summary>
+    private bool Requested(string parameter, string preferenceVariable) =>
+        MyInvocation.BoundParameters.TryGetValue(parameter, out var bound)
+            ? ((SwitchParameter)bound).IsPresent
+            : GetVariableValue(preferenceVariable) is ActionPreference preference && preference != ActionPreference.SilentlyContinue;
 
     /// <summary>Queues the client's messages for the pipeline thread.</summary>
     private sealed class PipelineDiagnostics : ISoraDiagnostics
     {
         private readonly SoraCmdlet cmdlet;
+        private readonly bool verboseEnabled;
 
-        public PipelineDiagnostics(SoraCmdlet cmdlet, bool debugEnabled)
+        public PipelineDiagnostics(SoraCmdlet cmdlet, bool debugEnabled, bool verboseEnabled)
         {
             this.cmdlet = cmdlet;
             DebugEnabled = debugEnabled;
+            this.verboseEnabled = verboseEnabled;
         }
 
         public bool DebugEnabled { get; }
 
-        public void Verbose(string message) => cmdlet.Post(() => cmdlet.WriteVerbose(message));
+        // A verbose line nobody reads is dropped here: queued, it would wake the pipeline thread once per request.
+        public void Verbose(string message)
+        {
+            if (verboseEnabled)
+            {
+                cmdlet.Post(() => cmdlet.WriteVerbose(message));
+            }
+        }
 
         public void Debug(string message) => cmdlet.Post(() => cmdlet.WriteDebug(message));
 
