@@ -7,8 +7,9 @@ using System.Threading.Tasks;
 namespace SoraPS.Benchmarks;
 
 /// <summary>
-/// Target 4: what `Import-Module SoraPS` adds to a bare `pwsh -NoProfile` start, where pwsh is on PATH.
-/// The same figure as bench/Measure-Cmdlets.ps1 -Only import, for a machine that runs only this program.
+/// Target 2 (import): what `Import-Module SoraPS` adds to a bare `pwsh -NoProfile` start, where pwsh is on PATH.
+/// The same figure as bench/Measure-SideBySide.ps1 -Only import (which also imports PSOpenAI), for a machine
+/// that runs only this program.
 /// </summary>
 internal static class ImportBenchmark
 {
@@ -51,10 +52,10 @@ internal static class ImportBenchmark
         }
 
         var added = Stats.Median(withImport) - Stats.Median(bare);
-        var met = added < 150;
+        var met = added <= 80;
         Console.WriteLine(
             $"import: pwsh -NoProfile -c 'Import-Module SoraPS' {Stats.Spread(withImport, "0")} ms, bare pwsh {Stats.Spread(bare, "0")} ms, "
-            + $"adds {Stats.F(added, "0")} ms (target < 150 ms){DownloadBenchmark.Verdict(met)}");
+            + $"adds {Stats.F(added, "0")} ms (target <= 80 ms){DownloadBenchmark.Verdict(met)}");
         Console.WriteLine($"  {runs} fresh starts each, alternately, medians (min..max); ratio {Stats.F(Stats.Median(withImport) / Stats.Median(bare), "0.00")}; pwsh: {string.Join(" ", [pwsh.Program, .. pwsh.Prefix])}");
         return met;
     }

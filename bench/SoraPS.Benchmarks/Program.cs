@@ -5,7 +5,13 @@ using System.Threading.Tasks;
 using SoraPS.Benchmarks;
 
 // dotnet run -c Release --project bench/SoraPS.Benchmarks -- [download|list|wait|import|all] [options]
-// See docs/PERFORMANCE.md.
+//        dotnet run -c Release --project bench/SoraPS.Benchmarks -- worker list-core|list-bare BASE_URI
+// See docs/PERFORMANCE.md. The worker form is one side of bench/Measure-SideBySide.ps1 (Worker.cs).
+if (args.Length == 3 && args[0] == "worker")
+{
+    return await Worker.RunAsync(args[1], new Uri(args[2]));
+}
+
 var what = "all";
 var sizes = new List<long>();
 var runs = 5;

@@ -9,7 +9,7 @@ using System.Threading.Tasks;
 namespace SoraPS.Benchmarks;
 
 /// <summary>
-/// Target 3: VideoWaiter on many jobs at once whose render times are spread over a few seconds. Counts
+/// Target 4 (waiting): VideoWaiter on many jobs at once whose render times are spread over a few seconds. Counts
 /// the requests the emulator recorded, this process's threads during the wait, and the lag between
 /// each job's completion and its report.
 /// </summary>
