@@ -15,7 +15,9 @@
                 without parsing. Memory: the peak resident growth of the SoraPS process per listing, at all
                 the jobs and at three times as many.
       import    Import-Module SoraPS (and PSOpenAI) added to a bare `pwsh -NoProfile -NonInteractive -Command 1`:
-                fresh processes, interleaved, medians.
+                fresh processes, interleaved, medians; with two reference modules (bench/ImportFloor): the
+                smallest binary module, and the same with SoraPS's manifest features, to tell the cost
+                that is SoraPS's own from what any module costs this PowerShell.
       download  Save-SoraVideoContent of one large video against `curl -o` (curl's own time_total), openai-node's
                 videos.downloadContent piped to a file, and PSOpenAI's Get-VideoContent -OutFile: throughput,
                 CPU seconds per GB (SoraPS: its process; curl: the child's user + system time) and the peak
@@ -80,6 +82,8 @@ $benchProject = Join-Path $PSScriptRoot 'SoraPS.Benchmarks'
 $benchOut = Join-Path $benchProject 'bin/Release/net10.0'
 $emulatorDll = Join-Path $benchOut 'SoraPS.Emulator.dll'
 $benchDll = Join-Path $benchOut 'SoraPS.Benchmarks.dll'
+$floorProject = Join-Path $PSScriptRoot 'ImportFloor'
+$floorOut = Join-Path $floorProject 'bin/Release/net8.0'
 $inv = [cultureinfo]::InvariantCulture
 
 #region helpers
@@ -377,11 +381,22 @@ $psVersion = (& $pwsh @pwshPrefix -NoProfile -NonInteractive -c '$PSVersionTable
 $cpuModel = if (Test-Path /proc/cpuinfo) { ((Get-Content /proc/cpuinfo | Where-Object { $_ -like 'model name*' } | Select-Object -First 1) -split ':\s*', 2)[1] } else { '' }
 Write-Host ("SoraPS side by side, {0:yyyy-MM-dd HH:mm} UTC, {1} cores {2}, PowerShell {3}, .NET {4}, load average {5}" -f [datetime]::UtcNow, [Environment]::ProcessorCount, $cpuModel, $psVersion, [Environment]::Version, (Format-Load (Get-LoadAverage)))
 Write-Host 'Each figure: median (min..max) over alternating runs in one script, against one emulator on loopback; MB and GB are 10^6 and 10^9 bytes.'
+# PowerShell's own assemblies decide much of an import's time: precompiled (ReadyToRun, as in the
+# installers' builds) or compiled by the JIT on first use (as in the .NET tool package).
+$sma = [System.Management.Automation.PSObject].Assembly.Location
+$reader = [System.Reflection.PortableExecutable.PEReader]::new([System.IO.File]::OpenRead($sma))
+try { $readyToRun = $reader.PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -gt 0 } finally { $reader.Dispose() }
+Write-Host "PowerShell at $PSHOME; System.Management.Automation.dll is $(if ($readyToRun) { 'precompiled (ReadyToRun)' } else { 'not precompiled: its code is compiled by the JIT on first use' })."
+
 
 try {
     if ($Build -or -not (Test-Path $manifest)) {
         & $pwsh @pwshPrefix -NoProfile -NonInteractive -File (Join-Path $root 'build.ps1')
         if ($LASTEXITCODE) { throw "./build.ps1 failed: $LASTEXITCODE" }
+    }
+    if ($Build -or -not (Test-Path (Join-Path $floorOut 'ImportFloor.dll'))) {
+        & dotnet build $floorProject -c Release --nologo | Out-Null
+        if ($LASTEXITCODE) { throw "dotnet build bench/ImportFloor failed: $LASTEXITCODE" }
     }
     if ($Build -or -not (Test-Path $benchDll)) {
         & dotnet build $benchProject -c Release --nologo | Out-Null
@@ -514,7 +529,13 @@ try {
     if ('import' -in $Only) {
         $load = Wait-Quiet 'import'
         Write-Host "import, load average $(Format-Load $load)"
-        $commands = [ordered]@{ 'bare' = '1'; 'SoraPS' = "Import-Module '$($manifest.Replace("'", "''"))'" }
+        $commands = [ordered]@{
+            'bare'       = '1'
+            'SoraPS'     = "Import-Module '$($manifest.Replace("'", "''"))'"
+            # References: the smallest binary module, with a two-key manifest, and with SoraPS's manifest features.
+            'floor bare' = "Import-Module '$((Join-Path $floorOut 'ImportFloorBare.psd1').Replace("'", "''"))'"
+            'floor'      = "Import-Module '$((Join-Path $floorOut 'ImportFloor.psd1').Replace("'", "''"))'"
+        }
         if ($psOpenAI) { $commands['PSOpenAI'] = "Import-Module '$($psOpenAI.Replace("'", "''"))'" }
         $names = @($commands.Keys)
         $times = @{}
@@ -538,6 +559,10 @@ try {
         Add-Row 'import' 'bare pwsh -NoProfile -NonInteractive -Command 1' "$(Format-Spread $times['bare'] '0') ms"
         $added = (Get-Median $times['SoraPS']) - $bare
         Add-Row 'import' 'Import-Module SoraPS' "$(Format-Spread $times['SoraPS'] '0') ms, adds $(F $added '0') ms" "ratio to bare $(F ((Get-Median $times['SoraPS']) / $bare) '0.00')" '<= +80 ms' ($added -le 80)
+        $floorBare = (Get-Median $times['floor bare']) - $bare
+        $floor = (Get-Median $times['floor']) - $bare
+        Add-Row 'import' 'reference: a one-cmdlet binary module, two-key manifest' "$(Format-Spread $times['floor bare'] '0') ms, adds $(F $floorBare '0') ms"
+        Add-Row 'import' 'reference: the same with an expression for RootModule, an export list and a one-view format file' "$(Format-Spread $times['floor'] '0') ms, adds $(F $floor '0') ms" "SoraPS adds $(F ($added - $floor) '0') ms more"
         if ($psOpenAI) {
             $addedPeer = (Get-Median $times['PSOpenAI']) - $bare
             Add-Row 'import' 'Import-Module PSOpenAI' "$(Format-Spread $times['PSOpenAI'] '0') ms, adds $(F $addedPeer '0') ms" "SoraPS adds $(F ($added / $addedPeer) '0.00') of what PSOpenAI adds"
