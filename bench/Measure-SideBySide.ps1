@@ -611,6 +611,10 @@ try {
                 $rate[$side] = [double[]]@($results[$side] | ForEach-Object { $bytes / ($_.ms / 1000) / 1e9 })
                 $cpu[$side] = [double[]]@($results[$side] | Where-Object { $null -ne $_.cpu } | ForEach-Object { $_.cpu / ($bytes / 1e9) })
             }
+            foreach ($side in $names) {
+                $each = @($results[$side] | ForEach-Object { '{0} GB/s {1} s/GB' -f (F ($bytes / ($_.ms / 1000) / 1e9) '0.00'), $(if ($null -ne $_.cpu) { F ($_.cpu / ($bytes / 1e9)) '0.00' } else { '?' }) })
+                Write-Host "  each run, $side`: $($each -join '; ')"
+            }
             $labels = [ordered]@{ 'SoraPS' = 'Save-SoraVideoContent'; 'curl' = 'curl -o (its own time_total)'; 'openai-node' = "openai-node $($workers.Contains('openai-node') ? $workers['openai-node'].Ready.version : '') videos.downloadContent piped to a file" }
             foreach ($side in $labels.Keys) {
                 if (-not $results.ContainsKey($side)) { Add-Row 'download' $labels[$side] 'not measured'; continue }
@@ -666,7 +670,8 @@ try {
             Add-Row 'wait' 'Wait-SoraVideo engine (VideoWaiter), 200 jobs, 1 s interval: requests' "$($Matches[1]) ($($Matches[3]) list pages, $($Matches[2]) retrieves)" "allowance $($Matches[4])" '<= allowance' ([int]$Matches[1] -le [int]$Matches[4])
         }
         if ($lag -match 'median (\d+) ms, p95 (\d+) ms, max (\d+) ms') {
-            Add-Row 'wait' 'report lag after completion' "median $($Matches[1]) ms, p95 $($Matches[2]) ms, max $($Matches[3]) ms" '' '<= 1000 ms' ([int]$Matches[3] -le 1000)
+            # An upper bound: a job's completion is counted from when its create request was sent.
+            Add-Row 'wait' 'report lag after completion (an upper bound)' "median $($Matches[1]) ms, p95 $($Matches[2]) ms, max $($Matches[3]) ms" '' 'about one interval (1000 ms)'
         }
         if ($threads -match 'threads: (\d+) before, at most (\d+) during') {
             Add-Row 'wait' 'threads' "$($Matches[1]) before, at most $($Matches[2]) during" '' 'one loop, no thread per job' (([int]$Matches[2] - [int]$Matches[1]) -lt 20)
