@@ -34,7 +34,7 @@ Describe 'The workflow against <Name>' -ForEach $profiles {
 
         function script:Get-DirectContentHash([string] $Id, [string] $Variant = 'video') {
             $file = Join-Path $work ([guid]::NewGuid().ToString('N'))
-            Invoke-WebRequest "$($emulator.BaseUri)/videos/$([uri]::EscapeDataString($Id))/content?variant=$Variant" -OutFile $file
+            Invoke-WebRequest "$($emulator.BaseUri)/videos/$([uri]::EscapeDataString($Id))/content?variant=$Variant" -OutFile $file -UseBasicParsing
             try { (Get-FileHash $file -Algorithm SHA256).Hash } finally { Remove-Item $file }
         }
     }
