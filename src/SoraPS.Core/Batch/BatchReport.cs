@@ -96,17 +96,17 @@ internal static class BatchReport
 
         html.Append(" · written ").Append(Encode(writtenAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture))).Append(" UTC</p>\n")
             .Append("<ul class=\"counts\">\n")
-            .Append("<li class=\"all\">").Append(Count(ordered.Count, "row", "rows")).Append("</li>\n")
-            .Append("<li class=\"ok\">").Append(Count(succeeded, "done", "done")).Append("</li>\n");
-        if (problems.Count > 0)
-        {
-            html.Append("<li class=\"bad\">").Append(Count(problems.Count, "not done", "not done")).Append("</li>\n");
-        }
+            .Append("<li class=\"all\">").Append(Count(ordered.Count, "row", "rows")).Append("</li>\n");
 
-        foreach (var group in ordered.GroupBy(r => r.Status, StringComparer.OrdinalIgnoreCase).OrderBy(g => VideoStatus.IsCompleted(g.Key) ? 0 : 1).ThenBy(g => g.Key, StringComparer.Ordinal))
+        // One pill per way a row ended; a completed job whose files are missing is not counted as done.
+        var endings = ordered
+            .GroupBy(r => r.Succeeded ? r.Status : VideoStatus.IsCompleted(r.Status) ? "completed, files missing" : r.Status, StringComparer.OrdinalIgnoreCase)
+            .OrderBy(g => g.First().Succeeded ? 0 : 1)
+            .ThenBy(g => g.Key, StringComparer.Ordinal);
+        foreach (var ending in endings)
         {
-            html.Append("<li class=\"").Append(VideoStatus.IsCompleted(group.Key) ? "ok" : "bad").Append("\">")
-                .Append(group.Count().ToString(CultureInfo.InvariantCulture)).Append(' ').Append(Encode(group.Key)).Append("</li>\n");
+            html.Append("<li class=\"").Append(ending.First().Succeeded ? "ok" : "bad").Append("\">")
+                .Append(ending.Count().ToString(CultureInfo.InvariantCulture)).Append(' ').Append(Encode(ending.Key)).Append("</li>\n");
         }
 
         html.Append("</ul>\n");
@@ -201,7 +201,10 @@ internal static class BatchReport
     {
         try
         {
-            return (file.Length / 1048576d).ToString("0.0", CultureInfo.InvariantCulture) + " MB";
+            var length = file.Length;
+            return length < 1024 * 1024
+                ? Math.Ceiling(length / 1024d).ToString("0", CultureInfo.InvariantCulture) + " KB"
+                : (length / 1048576d).ToString("0.0", CultureInfo.InvariantCulture) + " MB";
         }
         catch (IOException)
         {

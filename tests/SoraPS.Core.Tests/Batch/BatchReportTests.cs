@@ -39,15 +39,19 @@ public class BatchReportTests
             new SoraBatchResult(2, "k2", "Blocked") { VideoId = "video_b", Status = "failed", ErrorCode = "moderation_blocked", Error = "moderation_blocked: Your request was blocked." },
             Completed(videos, 3, "video_c"),
             new SoraBatchResult(4, "k4", "Lost") { Status = BatchStatus.Unknown, Error = "The create's answer was lost." },
+            new SoraBatchResult(5, "k5", "Not saved") { VideoId = "video_e", Status = "completed", Error = "The download broke." },
         };
         var page = Path.Combine(folder.Path, "report.html");
 
         BatchReport.Write(page, results, videos, BatchShard.Parse("2/3"), DateTimeOffset.UtcNow);
         var html = File.ReadAllText(page);
 
-        Assert.Equal(4, Regex.Count(html, "<article "));
-        Assert.Contains("<li class=\"all\">4 rows</li>", html, StringComparison.Ordinal);
-        Assert.Contains("<li class=\"ok\">2 done</li>", html, StringComparison.Ordinal);
+        Assert.Equal(5, Regex.Count(html, "<article "));
+        Assert.Contains("<li class=\"all\">5 rows</li>", html, StringComparison.Ordinal);
+        Assert.Contains("<li class=\"bad\">1 completed, files missing</li>", html, StringComparison.Ordinal);
+        Assert.Contains("<li class=\"ok\">2 completed</li>", html, StringComparison.Ordinal);
+        Assert.Contains("<title>Video batch: 2 of 5 done</title>", html, StringComparison.Ordinal);
+        Assert.Contains("video_a.mp4</a> 2 KB", html, StringComparison.Ordinal);
         Assert.Contains("<li class=\"bad\">1 failed</li>", html, StringComparison.Ordinal);
         Assert.Contains("<li class=\"bad\">1 unknown</li>", html, StringComparison.Ordinal);
         Assert.Contains("<img src=\"my%20videos/video_a.thumbnail.webp\"", html, StringComparison.Ordinal);
