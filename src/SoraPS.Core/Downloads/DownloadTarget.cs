@@ -42,7 +42,38 @@ public sealed class DownloadTarget
         return File(fullPath);
     }
 
-    /// <summary>The file this asset will be written to.</summary>
+    /// <summary>The file this asset will be written to, before its bytes are known.</summary>
     public string Resolve(string videoId, VideoVariant variant, string? contentType) =>
         IsFolder ? System.IO.Path.Combine(Path, ContentFileNames.For(videoId, variant, contentType)) : Path;
+
+    /// <summary>
+    /// The file for content whose bytes show what it is: its extension follows the bytes, so that an MP4
+    /// sent for a thumbnail is never saved as a .webp. A file name given by the user keeps its name and
+    /// changes only an extension that names another media type.
+    /// </summary>
+    internal string ResolveFor(string videoId, VideoVariant variant, MediaSignature media)
+    {
+        if (IsFolder)
+        {
+            return System.IO.Path.Combine(Path, ContentFileNames.WithExtension(videoId, variant, media.Extension));
+        }
+
+        var extension = System.IO.Path.GetExtension(Path);
+        var namesMedia = ContentFileNames.ExtensionFor(MediaTypeOf(extension)) is not null;
+        return namesMedia && !string.Equals(extension, media.Extension, StringComparison.OrdinalIgnoreCase)
+            && !(media.Extension == ".jpg" && string.Equals(extension, ".jpeg", StringComparison.OrdinalIgnoreCase))
+            ? System.IO.Path.ChangeExtension(Path, media.Extension)
+            : Path;
+    }
+
+    private static string? MediaTypeOf(string extension) => extension.ToUpperInvariant() switch
+    {
+        ".MP4" or ".M4V" => "video/mp4",
+        ".MOV" => "video/quicktime",
+        ".WEBM" => "video/webm",
+        ".WEBP" => "image/webp",
+        ".JPG" or ".JPEG" => "image/jpeg",
+        ".PNG" => "image/png",
+        _ => null,
+    };
 }

@@ -5,8 +5,8 @@ namespace SoraPS;
 
 /// <summary>
 /// The dot-named file a download is written to before it is renamed into place. For a resumable download
-/// it has a fixed name (so the next attempt finds it) and a companion file holding the content's ETag;
-/// otherwise a random name, deleted on failure.
+/// it has a fixed name (so the next attempt finds it) and a companion file holding the content's ETag and
+/// its whole length; otherwise a random name, deleted on failure.
 /// </summary>
 internal sealed class PartialFile
 {
@@ -29,6 +29,21 @@ internal sealed class PartialFile
         return new PartialFile(path, path + ".etag");
     }
 
+    /// <summary>The first bytes already kept, to tell what the content is when a download continues.</summary>
+    public byte[] ReadHead(int count)
+    {
+        using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var head = new byte[Math.Min(count, stream.Length)];
+        var filled = 0;
+        int read;
+        while (filled < head.Length && (read = stream.Read(head, filled, head.Length - filled)) > 0)
+        {
+            filled += read;
+        }
+
+        return filled == head.Length ? head : head.AsSpan(0, filled).ToArray();
+    }
+
     public static PartialFile Temporary(string target) =>
         new(Beside(target, "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".partial"), null);
 
@@ -41,12 +56,16 @@ internal sealed class PartialFile
         }
 
         var length = new FileInfo(Path).Length;
-        var eTag = File.ReadAllText(eTagPath).Trim();
-        return length > 0 && eTag.Length > 0 ? new ResumePoint(length, eTag) : null;
+        var lines = File.ReadAllLines(eTagPath);
+        var eTag = lines.Length > 0 ? lines[0].Trim() : string.Empty;
+        long? total = lines.Length > 1 && long.TryParse(lines[1].Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var announced)
+            ? announced
+            : null;
+        return length > 0 && eTag.Length > 0 && (total is null || length < total) ? new ResumePoint(length, eTag, total) : null;
     }
 
-    /// <summary>Records which version of the content the bytes belong to; without an ETag no resume is offered.</summary>
-    public void Start(string? eTag)
+    /// <summary>Records which version of the content the bytes belong to, and its length; without an ETag no resume is offered.</summary>
+    public void Start(string? eTag, long? totalLength)
     {
         if (eTagPath is null)
         {
@@ -60,7 +79,7 @@ internal sealed class PartialFile
         }
         else
         {
-            File.WriteAllText(eTagPath, eTag);
+            File.WriteAllText(eTagPath, totalLength is { } total ? eTag + "\n" + total.ToString(System.Globalization.CultureInfo.InvariantCulture) : eTag);
         }
     }
 

@@ -13,6 +13,12 @@ public sealed class SoraApiException : Exception
     /// <summary>The <c>type</c> used when the server's answer could not be understood.</summary>
     public const string InvalidResponseType = "invalid_response";
 
+    /// <summary>The <c>type</c> used when the server does not offer the operation at all (a gateway without a delete or list route).</summary>
+    public const string NotSupportedType = "not_supported";
+
+    /// <summary>The <c>code</c> that goes with <see cref="NotSupportedType"/>.</summary>
+    public const string NotSupportedCode = "operation_not_supported";
+
     public SoraApiException()
     {
     }
@@ -66,6 +72,9 @@ public sealed class SoraApiException : Exception
 
     /// <summary>The request path relative to the base, never with credentials.</summary>
     public string? Path { get; }
+
+    /// <summary>True when the server lacks the operation itself: asking again, or elsewhere on it, will not help.</summary>
+    public bool IsNotSupported => string.Equals(ErrorCode, NotSupportedCode, StringComparison.Ordinal);
 
     private static string Compose(
         HttpStatusCode? statusCode, string? apiMessage, string? errorCode, string? param, string? requestId, string method, string path)

@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Net.Http;
-using System.Net.Http.Headers;
 using System.Threading;
 using System.Threading.Tasks;
 using SoraPS.Core.Http;
@@ -20,8 +19,9 @@ public sealed partial class SoraClient
             Prompt = InputValidation.Prompt(prompt),
             Video = new VideoReferenceBody { Id = InputValidation.VideoId(id) },
         };
-        return (await SendJsonAsync(HttpMethod.Post, "videos/edits", () => Json(body, SoraJsonContext.Default.EditVideoJsonBody), RequestKind.StartsJob, SoraJsonContext.Default.SoraVideo, cancellationToken)
-            .ConfigureAwait(false)).Value;
+        var request = new ApiRequest(
+            HttpMethod.Post, "videos/edits", ApiOperation.Edit, RequestKind.StartsJob, () => RequestBodies.Json(body, SoraJsonContext.Default.EditVideoJsonBody));
+        return (await SendJsonAsync(request, SoraJsonContext.Default.SoraVideo, cancellationToken).ConfigureAwait(false)).Value;
     }
 
     /// <summary>
@@ -38,14 +38,9 @@ public sealed partial class SoraClient
         var validPrompt = InputValidation.Prompt(prompt);
         var path = video.FullName;
         var contentType = InputValidation.VideoFile(path);
-        return (await SendJsonAsync(
-                HttpMethod.Post,
-                "videos/edits",
-                () => VideoForm(path, contentType, ("prompt", validPrompt)),
-                RequestKind.StartsJob,
-                SoraJsonContext.Default.SoraVideo,
-                cancellationToken)
-            .ConfigureAwait(false)).Value;
+        var request = new ApiRequest(
+            HttpMethod.Post, "videos/edits", ApiOperation.Edit, RequestKind.StartsJob, () => RequestBodies.VideoForm(path, contentType, "prompt", validPrompt));
+        return (await SendJsonAsync(request, SoraJsonContext.Default.SoraVideo, cancellationToken).ConfigureAwait(false)).Value;
     }
 
     /// <summary>
@@ -60,8 +55,9 @@ public sealed partial class SoraClient
             Seconds = InputValidation.ExtensionSeconds(seconds),
             Video = new VideoReferenceBody { Id = InputValidation.VideoId(id) },
         };
-        return (await SendJsonAsync(HttpMethod.Post, "videos/extensions", () => Json(body, SoraJsonContext.Default.ExtendVideoJsonBody), RequestKind.StartsJob, SoraJsonContext.Default.SoraVideo, cancellationToken)
-            .ConfigureAwait(false)).Value;
+        var request = new ApiRequest(
+            HttpMethod.Post, "videos/extensions", ApiOperation.Extend, RequestKind.StartsJob, () => RequestBodies.Json(body, SoraJsonContext.Default.ExtendVideoJsonBody));
+        return (await SendJsonAsync(request, SoraJsonContext.Default.SoraVideo, cancellationToken).ConfigureAwait(false)).Value;
     }
 
     /// <summary>Creates a character from an uploaded video: multipart with <c>name</c> and a <c>video</c> file part.</summary>
@@ -77,33 +73,15 @@ public sealed partial class SoraClient
         var contentType = InputValidation.VideoFile(path);
 
         // Not idempotent: a repeat after the server may have acted would make a second character.
-        return (await SendJsonAsync(
-                HttpMethod.Post,
-                "videos/characters",
-                () => VideoForm(path, contentType, ("name", validName)),
-                RequestKind.StartsJob,
-                SoraJsonContext.Default.SoraCharacter,
-                cancellationToken)
-            .ConfigureAwait(false)).Value;
+        var request = new ApiRequest(
+            HttpMethod.Post, "videos/characters", ApiOperation.CreateCharacter, RequestKind.StartsJob, () => RequestBodies.VideoForm(path, contentType, "name", validName));
+        return (await SendJsonAsync(request, SoraJsonContext.Default.SoraCharacter, cancellationToken).ConfigureAwait(false)).Value;
     }
 
     public async Task<SoraCharacter> GetCharacterAsync(string id, CancellationToken cancellationToken = default)
     {
         var path = "videos/characters/" + Uri.EscapeDataString(InputValidation.CharacterId(id));
-        return (await SendJsonAsync(HttpMethod.Get, path, null, RequestKind.Idempotent, SoraJsonContext.Default.SoraCharacter, cancellationToken)
+        return (await SendJsonAsync(new ApiRequest(HttpMethod.Get, path, ApiOperation.GetCharacter, RequestKind.Idempotent), SoraJsonContext.Default.SoraCharacter, cancellationToken)
             .ConfigureAwait(false)).Value;
-    }
-
-    private static MultipartFormDataContent VideoForm(string videoPath, string contentType, (string Name, string Value) field)
-    {
-        var form = new MultipartFormDataContent();
-        AddField(form, field.Name, field.Value);
-
-        // Opened per attempt: a retried request sends the file again from its start.
-        var file = new StreamContent(new FileStream(videoPath, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true));
-        file.Headers.ContentType = new MediaTypeHeaderValue(contentType);
-        file.Headers.ContentDisposition = FormData("video", Path.GetFileName(videoPath));
-        form.Add(file);
-        return form;
     }
 }

@@ -26,9 +26,10 @@ public sealed class SoraVideo
     [JsonConverter(typeof(FlexibleStringConverter))]
     public string Status { get; set; } = string.Empty;
 
+    /// <summary>Percent done, 0 to 100; null when the server does not say (some gateways never do).</summary>
     [JsonPropertyName("progress")]
     [JsonConverter(typeof(FlexibleIntConverter))]
-    public int Progress { get; set; }
+    public int? Progress { get; set; }
 
     [JsonPropertyName("created_at")]
     [JsonConverter(typeof(UnixTimeConverter))]
@@ -67,7 +68,7 @@ public sealed class SoraVideo
     [JsonIgnore]
     public bool IsCompleted => VideoStatus.IsCompleted(Status);
 
-    /// <summary>True when the job ended without a video.</summary>
+    /// <summary>True when the job ended without a video: failed, cancelled, expired and the like.</summary>
     [JsonIgnore]
     public bool IsFailed => VideoStatus.IsFailed(Status);
 

@@ -18,6 +18,7 @@ public sealed class SoraVideoPage
     [JsonPropertyName("last_id")]
     public string? LastId { get; set; }
 
+    /// <summary>Whether another page follows; null when the server did not say (some gateways leave it out).</summary>
     [JsonPropertyName("has_more")]
-    public bool HasMore { get; set; }
+    public bool? HasMore { get; set; }
 }

@@ -29,7 +29,7 @@ public enum WaitUpdateKind
     /// <summary>The job is still running; its status or progress changed.</summary>
     Progress,
 
-    /// <summary>The job completed or failed (see <see cref="SoraVideo.Status"/>).</summary>
+    /// <summary>The job reached a final status: completed, or failed, cancelled, expired (see <see cref="SoraVideo.Status"/>).</summary>
     Finished,
 
     /// <summary>The wait ran out of time before the job finished.</summary>
@@ -185,8 +185,10 @@ public sealed class VideoWaiter
 
     /// <summary>
     /// Reads the job list newest first until every due job was seen, the list is older than the oldest
-    /// of them, or the page limit is reached. Returns what it found, or null when the list fails (some
-    /// gateways do not serve it): the caller then retrieves jobs one by one.
+    /// of them, or the page limit is reached. Returns what it found, or null when the list cannot answer
+    /// for the jobs: it fails (some gateways do not serve it), it does not say whether more follows, or
+    /// its cursors are not the ids it lists (a gateway that re-encodes ids but not cursors). The caller
+    /// then retrieves jobs one by one.
     /// </summary>
     private async Task<Dictionary<string, ApiResult<SoraVideo>>?> SweepListAsync(IReadOnlyCollection<PendingJob> due, CancellationToken cancellationToken)
     {
@@ -200,13 +202,19 @@ public sealed class VideoWaiter
             {
                 var result = await client.ListVideosWithPollHintAsync(
                     new ListVideosQuery { Limit = InputValidation.MaxListLimit, Order = ListOrder.Desc, After = after }, cancellationToken).ConfigureAwait(false);
-                foreach (var video in result.Value.Data.Where(v => wanted.Contains(v.Id)))
+                var list = result.Value;
+                if (list.HasMore is null || !CursorsAreIds(list))
+                {
+                    return null;
+                }
+
+                foreach (var video in list.Data.Where(v => wanted.Contains(v.Id)))
                 {
                     found[video.Id] = new ApiResult<SoraVideo>(video, result.PollAfter, result.RequestId);
                 }
 
-                var last = result.Value.Data.Count > 0 ? result.Value.Data[result.Value.Data.Count - 1] : null;
-                if (!result.Value.HasMore || last is null || last.Id == after || (oldest is { } o && last.CreatedAt < o))
+                var last = list.Data.Count > 0 ? list.Data[list.Data.Count - 1] : null;
+                if (list.HasMore != true || last is null || last.Id == after || (oldest is { } o && last.CreatedAt < o))
                 {
                     break;
                 }
@@ -221,6 +229,11 @@ public sealed class VideoWaiter
 
         return found;
     }
+
+    private static bool CursorsAreIds(SoraVideoPage page) =>
+        page.Data.Count == 0
+        || ((page.FirstId is null || string.Equals(page.FirstId, page.Data[0].Id, StringComparison.Ordinal))
+            && (page.LastId is null || string.Equals(page.LastId, page.Data[page.Data.Count - 1].Id, StringComparison.Ordinal)));
 
     private async Task<(PendingJob Job, ApiResult<SoraVideo>? Result, Exception? Error)> PollAsync(PendingJob job, CancellationToken cancellationToken)
     {

@@ -7,6 +7,7 @@ internal static class ErrorIds
     public const string InvalidArgument = "SoraPS.InvalidArgument";
     public const string ApiError = "SoraPS.ApiError";
     public const string InvalidResponse = "SoraPS.InvalidResponse";
+    public const string NotSupported = "SoraPS.NotSupported";
     public const string ConnectionFailed = "SoraPS.ConnectionFailed";
     public const string Timeout = "SoraPS.Timeout";
     public const string TokenExpired = "SoraPS.TokenExpired";

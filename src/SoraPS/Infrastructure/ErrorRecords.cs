@@ -36,8 +36,11 @@ internal static class ErrorRecords
     public static ErrorRecord JobFailed(SoraVideo video)
     {
         var reason = video.Error is null ? "the server gave no reason" : video.Error.ToString();
+        var how = VideoStatus.IsFailed(video.Status) && !string.Equals(video.Status, VideoStatus.Failed, StringComparison.OrdinalIgnoreCase)
+            ? $"ended {video.Status} without a video"
+            : "failed";
         var record = new ErrorRecord(
-            new InvalidOperationException($"Video job {video.Id} failed: {reason}."),
+            new InvalidOperationException($"Video job {video.Id} {how}: {reason}."),
             ErrorIds.JobFailed,
             ErrorCategory.InvalidResult,
             video);
@@ -45,23 +48,28 @@ internal static class ErrorRecords
         {
             RecommendedAction = video.Error?.Code == "moderation_blocked"
                 ? "Rephrase the prompt: the request was blocked by moderation."
-                : "Check the job's Error property, adjust the request and create a new job.",
+                : how == "failed"
+                    ? "Check the job's Error property, adjust the request and create a new job."
+                    : $"The server ended the job as {video.Status}; create a new job if the video is still wanted.",
         };
         return record;
     }
 
     public static ErrorRecord WaitTimedOut(SoraVideo video, TimeSpan timeout) => new(
         new TimeoutException(
-            $"Video job {video.Id} did not finish within {timeout.TotalSeconds:0} s (last status {Show(video.Status)}, {video.Progress}%). "
-            + "It keeps running on the server: wait again with Wait-SoraVideo -Id " + video.Id + ", or raise -TimeoutSec."),
+            $"Video job {video.Id} did not finish within {timeout.TotalSeconds:0} s (last status {Show(video.Status)}"
+            + (video.Progress is { } percent ? $", {percent}%" : string.Empty) + "). "
+            + "It may still be running on the server: wait again with Wait-SoraVideo -Id " + video.Id + ", or raise -TimeoutSec. "
+            + "Some servers never report a failed job and keep it running: the time limit is what ends such a wait."),
         ErrorIds.WaitTimedOut,
         ErrorCategory.OperationTimeout,
         video);
 
     public static ErrorRecord JobNotCompleted(SoraVideo video) => new(
-        new InvalidOperationException(
-            $"Video job {video.Id} is {Show(video.Status)}, not completed, so it has no content to save yet. "
-            + "Pipe it through Wait-SoraVideo first."),
+        new InvalidOperationException(video.IsFailed
+            ? $"Video job {video.Id} ended {video.Status}, so it has no content to save."
+            : $"Video job {video.Id} is {Show(video.Status)}, not completed, so it has no content to save yet. "
+                + "Pipe it through Wait-SoraVideo first."),
         ErrorIds.JobNotCompleted,
         ErrorCategory.InvalidOperation,
         video);
@@ -70,6 +78,7 @@ internal static class ErrorRecords
     {
         var (id, category) = exception switch
         {
+            { IsNotSupported: true } => (ErrorIds.NotSupported, ErrorCategory.NotImplemented),
             { ErrorType: SoraApiException.InvalidResponseType } => (ErrorIds.InvalidResponse, ErrorCategory.InvalidResult),
             { ErrorType: "timeout" } => (ErrorIds.Timeout, ErrorCategory.OperationTimeout),
             { ErrorCode: "token_expired" } => (ErrorIds.TokenExpired, ErrorCategory.AuthenticationError),

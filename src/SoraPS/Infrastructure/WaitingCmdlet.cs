@@ -94,10 +94,12 @@ public abstract class WaitingCmdlet : SoraCmdlet
     private void WriteJobProgress(int activityId, SoraVideo video, bool completed)
     {
         var status = string.IsNullOrEmpty(video.Status) ? "unknown" : video.Status;
-        WriteProgress(new ProgressRecord(activityId, $"Video job {video.Id}", $"{status}, {video.Progress}%")
+        WriteProgress(new ProgressRecord(activityId, $"Video job {video.Id}", video.Progress is { } percent ? $"{status}, {percent}%" : status)
         {
             ParentActivityId = ParentActivityId,
-            PercentComplete = Math.Max(0, Math.Min(100, video.Progress)),
+
+            // -1: no percentage, for a server that does not report one.
+            PercentComplete = video.Progress is { } done ? Math.Max(0, Math.Min(100, done)) : -1,
             RecordType = completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
         });
     }
