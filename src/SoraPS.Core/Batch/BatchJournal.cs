@@ -158,7 +158,7 @@ internal sealed class BatchJournal : IDisposable
         {
             if (broken)
             {
-                throw new IOException($"The journal '{Path}' could not be written earlier in this run, so nothing more is recorded or done.");
+                throw new SoraJournalException(SoraJournalProblem.WriteFailed, Path, $"The journal '{Path}' could not be written earlier in this run, so nothing more is recorded or done.");
             }
 
             appendClock.Start();
@@ -183,7 +183,13 @@ internal sealed class BatchJournal : IDisposable
                     broken = true;
                 }
 
-                throw;
+                // Nothing may go on unrecorded: the batch stops, and the step this record guarded is not taken.
+                throw new SoraJournalException(
+                    SoraJournalProblem.WriteFailed,
+                    Path,
+                    $"The journal '{Path}' could not be written ({e.Message.TrimEnd('.')}), so the batch stopped before its next step. "
+                    + "Free some space or fix the file's permissions, and run the same command again to continue.",
+                    e);
             }
             finally
             {

@@ -20,6 +20,9 @@ public enum SoraJournalProblem
 
     /// <summary>The journal was written by a newer SoraPS.</summary>
     NewerVersion,
+
+    /// <summary>A record could not be written (a full disk, a lost share): the batch stopped before the step it guarded.</summary>
+    WriteFailed,
 }
 
 /// <summary>A batch journal that cannot be used as it is. Nothing was sent or written when this is thrown.</summary>
