@@ -11,7 +11,8 @@
     Test runs the xunit suites (dotnet test), builds and packages, then runs every Pester suite in a fresh
     process of this PowerShell (tests/Invoke-PesterSuite.ps1, with Pester restored from NuGet), and ends
     with the totals over both on one line: "N passed, N failed".
-    Docs compiles docs/en-US with Microsoft.PowerShell.PlatyPS into en-US/SoraPS.dll-Help.xml.
+    Docs compiles docs/en-US/about_*.md into about topics, and, where Microsoft.PowerShell.PlatyPS is
+    installed, the cmdlet pages into en-US/SoraPS.dll-Help.xml.
     Demo builds, starts the local emulator, runs the quick start against it (create, wait, save, list)
     and stops the emulator again.
     Package builds, then publishes out/SoraPS with PSResourceGet's Publish-PSResource to the folder
@@ -44,6 +45,7 @@ $out = Join-Path $root 'out'
 $moduleDir = Join-Path $out 'SoraPS'
 $frameworks = 'net472', 'net8.0'
 Import-Module (Join-Path $root 'tests/Support/PowerShellProcess.psm1') -Force
+Import-Module (Join-Path $root 'tests/Support/AboutHelp.psm1') -Force
 
 function Invoke-Native {
     param([string] $Command, [string[]] $Arguments)
@@ -101,6 +103,33 @@ function Get-TrxTotal([string] $Folder) {
     [pscustomobject]@{ Passed = $passed; Failed = $failed }
 }
 
+# The gateway suites (tests/Gateways): a real Portkey, which listens on every interface, so the suite
+# runs only inside a private network namespace with nothing but loopback. Portkey is installed first,
+# outside the namespace, where npm can reach its registry. Returns the totals, or why it did not run.
+function Invoke-GatewaySuite([string] $ResultPath) {
+    if (-not $IsLinux) { return 'a private network namespace needs Linux' }
+    foreach ($tool in 'unshare', 'ip', 'node') {
+        if (-not (Get-Command $tool -CommandType Application -ErrorAction SilentlyContinue)) { return "$tool is not on PATH" }
+    }
+    & unshare --map-root-user --net true 2>$null
+    if ($LASTEXITCODE -ne 0) { return 'this user cannot create a network namespace (unshare --map-root-user --net)' }
+
+    Import-Module (Join-Path $root 'tests/Support/Gateways.psm1') -Force
+    $null = Install-Portkey
+    $pester = (& dotnet msbuild (Join-Path $root 'tests/Tools/Tools.csproj') -nologo -getProperty:PesterModule | Out-String).Trim()
+    $quote = { param([string] $text) "'" + ($text -replace "'", "'\''") + "'" }
+    $pwsh = (Get-PowerShellCommand | ForEach-Object { & $quote $_ }) -join ' '
+    $suite = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $root 'tests/Invoke-PesterSuite.ps1'), '-Path', (Join-Path $root 'tests/Gateways'),
+        '-PesterModule', $pester, '-ResultPath', $ResultPath) | ForEach-Object { & $quote $_ }
+    $totals = [pscustomobject]@{ Passed = 0; Failed = 1 }
+    & unshare --map-root-user --net bash -c "ip link set lo up && exec $pwsh $($suite -join ' ')" | ForEach-Object {
+        Write-Host $_
+        if ($_ -match '^Pester: (\d+) passed, (\d+) failed$') { $totals = [pscustomobject]@{ Passed = [int] $Matches[1]; Failed = [int] $Matches[2] } }
+    }
+    if ($LASTEXITCODE -ne 0 -and $totals.Failed -eq 0) { $totals.Failed = 1 }
+    $totals
+}
+
 function Invoke-Test {
     # Every suite runs even when one before it fails, so the totals cover them all.
     $results = Join-Path $out 'test-results'
@@ -128,11 +157,28 @@ function Invoke-Test {
         Write-Host "The Pester suites did not run: $_"
     }
 
+    # SORAPS_REQUIRE_GATEWAY_SUITE (set by .ci/run) makes a gateway suite that cannot run a failure.
+    $gateway = [pscustomobject]@{ Passed = 0; Failed = 1 }
+    try {
+        $outcome = Invoke-GatewaySuite (Join-Path $results 'gateways.xml')
+        if ($outcome -is [string]) {
+            Write-Host "The gateway suite (Portkey) did not run: $outcome."
+            $gateway = [pscustomobject]@{ Passed = 0; Failed = $(if ($env:SORAPS_REQUIRE_GATEWAY_SUITE) { 1 } else { 0 }) }
+        }
+        else {
+            $gateway = $outcome
+        }
+    }
+    catch {
+        Write-Host "The gateway suite (Portkey) failed to start: $_"
+    }
+
     Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed"
     Write-Host "Pester: $($pester.Passed) passed, $($pester.Failed) failed"
-    $failed = $xunit.Failed + $pester.Failed
+    Write-Host "Pester through Portkey: $($gateway.Passed) passed, $($gateway.Failed) failed"
+    $failed = $xunit.Failed + $pester.Failed + $gateway.Failed
     # The totals alone on the last line, as CI reads them.
-    Write-Host "$($xunit.Passed + $pester.Passed) passed, $failed failed"
+    Write-Host "$($xunit.Passed + $pester.Passed + $gateway.Passed) passed, $failed failed"
     if ($failed -gt 0) { throw "$failed test(s) failed." }
 }
 
@@ -171,115 +217,41 @@ function Repair-MamlExample([string] $Path) {
 
 function Invoke-Docs {
     # Compiles docs/en-US into the help that ships with the module, kept in src/SoraPS/en-US so that
-    # builders without PlatyPS ship it too: the cmdlet pages (*-*.md) into SoraPS.dll-Help.xml (MAML),
-    # and about_SoraPS.md into about_SoraPS.help.txt (PlatyPS 1.x has no about-topic compiler).
-    Import-Module Microsoft.PowerShell.PlatyPS -MinimumVersion 1.0.0 -ErrorAction Stop
+    # builders without PlatyPS ship it too: about_SoraPS.md into about_SoraPS.help.txt (always), and
+    # the cmdlet pages (*-*.md) into SoraPS.dll-Help.xml (MAML) where Microsoft.PowerShell.PlatyPS is
+    # installed; elsewhere the MAML is edited by hand, and tests check it against the pages.
     $docs = Join-Path $root 'docs/en-US'
     $compiled = Join-Path $root 'src/SoraPS/en-US'
     $null = New-Item -ItemType Directory -Force $compiled
-
-    $pages = @(Get-ChildItem $docs -Filter '*-*.md')
-    if ($pages.Count -eq 0) { throw "No cmdlet pages in $docs." }
-    $help = $pages.FullName | Import-MarkdownCommandHelp
-    $broken = @($help | Where-Object { $_.Diagnostics.HadErrors })
-    if ($broken) { throw "PlatyPS could not read: $($broken.Diagnostics.FileName -join ', ')" }
-
-    $temp = Join-Path ([System.IO.Path]::GetTempPath()) ('sorapsdocs' + [guid]::NewGuid().ToString('N'))
-    try {
-        $null = $help | Export-MamlCommandHelp -OutputFolder $temp -Force
-        $maml = @(Get-ChildItem $temp -Recurse -Filter 'SoraPS.dll-Help.xml')
-        if ($maml.Count -ne 1) { throw "Export-MamlCommandHelp wrote no single SoraPS.dll-Help.xml under $temp." }
-        Copy-Item $maml[0].FullName (Join-Path $compiled 'SoraPS.dll-Help.xml') -Force
-        Repair-MamlExample (Join-Path $compiled 'SoraPS.dll-Help.xml')
-    }
-    finally {
-        if (Test-Path $temp) { Remove-Item -Recurse -Force $temp }
-    }
-
-    # An about topic in markdown (front matter, '# about_X', '## Section', paragraphs, '- ' lists,
-    # fenced code) as the plain-text layout Get-Help reads: TOPIC, SHORT DESCRIPTION, LONG DESCRIPTION
-    # and further sections in capitals, text indented four spaces and wrapped at 80 columns.
-    function ConvertTo-AboutHelpText([string] $MarkdownPath) {
-        $width = 80
-        $lines = (Get-Content -Raw $MarkdownPath) -replace "`r`n", "`n" -split "`n"
-        $text = [System.Collections.Generic.List[string]]::new()
-        $plain = {
-            param([string] $s)
-            $s = $s -replace '\[([^\]]+)\]\([^)]+\)', '$1'
-            $s = $s -replace '\*\*([^*]+)\*\*', '$1'
-            $s -replace '`', ''
-        }
-        $wrap = {
-            param([string] $s, [string] $first, [string] $rest)
-            $line = $first
-            $empty = $true
-            foreach ($word in ($s -split '\s+' | Where-Object { $_ })) {
-                if (-not $empty -and ($line.Length + 1 + $word.Length) -gt $width) {
-                    $text.Add($line.TrimEnd())
-                    $line = $rest + $word
-                }
-                else {
-                    $line = if ($empty) { $line + $word } else { "$line $word" }
-                }
-                $empty = $false
-            }
-            if (-not $empty) { $text.Add($line.TrimEnd()) }
-        }
-
-        $i = 0
-        if ($lines[0] -eq '---') {
-            $i = 1
-            while ($i -lt $lines.Count -and $lines[$i] -ne '---') { $i++ }
-            $i++
-        }
-
-        $paragraph = [System.Collections.Generic.List[string]]::new()
-        $item = $null
-        $flush = {
-            if ($paragraph.Count) { & $wrap (& $plain ($paragraph -join ' ')) '    ' '    '; $text.Add(''); $paragraph.Clear() }
-        }
-        for (; $i -lt $lines.Count; $i++) {
-            $line = $lines[$i]
-            if ($line -match '^```') {
-                . $flush
-                $i++
-                while ($i -lt $lines.Count -and $lines[$i] -notmatch '^```') {
-                    $text.Add(('        ' + $lines[$i]).TrimEnd())
-                    $i++
-                }
-                $text.Add('')
-            }
-            elseif ($line -match '^# (.+)$') {
-                . $flush
-                $text.Add('TOPIC'); $text.Add('    ' + $Matches[1].Trim()); $text.Add('')
-            }
-            elseif ($line -match '^#{2,} (.+)$') {
-                . $flush
-                $text.Add((& $plain $Matches[1].Trim()).ToUpperInvariant())
-            }
-            elseif ($line -match '^- (.+)$') {
-                . $flush
-                $item = $Matches[1]
-                while ($i + 1 -lt $lines.Count -and $lines[$i + 1] -match '^  +\S') { $i++; $item += ' ' + $lines[$i].Trim() }
-                & $wrap (& $plain $item) '    - ' '      '
-                if ($i + 1 -ge $lines.Count -or $lines[$i + 1] -notmatch '^- ') { $text.Add('') }
-            }
-            elseif ($line.Trim() -eq '') {
-                . $flush
-            }
-            else {
-                $paragraph.Add($line.Trim())
-            }
-        }
-        . $flush
-        while ($text.Count -and $text[$text.Count - 1] -eq '') { $text.RemoveAt($text.Count - 1) }
-        ($text -join "`n") + "`n"
-    }
 
     foreach ($about in Get-ChildItem $docs -Filter 'about_*.md') {
         $target = Join-Path $compiled ($about.BaseName + '.help.txt')
         # UTF-8 with a byte order mark, which Windows PowerShell 5.1 needs to read anything beyond ASCII.
         [System.IO.File]::WriteAllText($target, (ConvertTo-AboutHelpText $about.FullName), [System.Text.UTF8Encoding]::new($true))
+    }
+
+    if (Get-Module -ListAvailable Microsoft.PowerShell.PlatyPS | Where-Object Version -ge '1.0.0') {
+        Import-Module Microsoft.PowerShell.PlatyPS -MinimumVersion 1.0.0 -ErrorAction Stop
+        $pages = @(Get-ChildItem $docs -Filter '*-*.md')
+        if ($pages.Count -eq 0) { throw "No cmdlet pages in $docs." }
+        $help = $pages.FullName | Import-MarkdownCommandHelp
+        $broken = @($help | Where-Object { $_.Diagnostics.HadErrors })
+        if ($broken) { throw "PlatyPS could not read: $($broken.Diagnostics.FileName -join ', ')" }
+
+        $temp = Join-Path ([System.IO.Path]::GetTempPath()) ('sorapsdocs' + [guid]::NewGuid().ToString('N'))
+        try {
+            $null = $help | Export-MamlCommandHelp -OutputFolder $temp -Force
+            $maml = @(Get-ChildItem $temp -Recurse -Filter 'SoraPS.dll-Help.xml')
+            if ($maml.Count -ne 1) { throw "Export-MamlCommandHelp wrote no single SoraPS.dll-Help.xml under $temp." }
+            Copy-Item $maml[0].FullName (Join-Path $compiled 'SoraPS.dll-Help.xml') -Force
+            Repair-MamlExample (Join-Path $compiled 'SoraPS.dll-Help.xml')
+        }
+        finally {
+            if (Test-Path $temp) { Remove-Item -Recurse -Force $temp }
+        }
+    }
+    else {
+        Write-Warning 'Microsoft.PowerShell.PlatyPS 1.x is not installed: only the about topic was compiled; SoraPS.dll-Help.xml was left as it is.'
     }
 
     Write-Host "Help compiled to $compiled"

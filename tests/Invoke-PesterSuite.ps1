@@ -15,6 +15,12 @@
 .PARAMETER ResultPath
     Where to write the NUnit XML results.
 
+.PARAMETER Path
+    Test files or folders to run instead of tests/Pester.
+
+.PARAMETER PesterModule
+    Pester's manifest, already restored: skips the restore (for a run inside a network namespace, where NuGet cannot be reached).
+
 .EXAMPLE
     dotnet pwsh -NoProfile -File tests/Invoke-PesterSuite.ps1
 #>
@@ -22,17 +28,21 @@
 param(
     [string[]] $ExcludeTag = @(),
     [string] $ResultPath,
-    [string[]] $Path
+    [string[]] $Path,
+    [string] $PesterModule
 )
 
 $ErrorActionPreference = 'Stop'
 $root = Split-Path -Parent $PSScriptRoot
 try {
-    $tools = Join-Path $PSScriptRoot 'Tools/Tools.csproj'
-    & dotnet restore $tools --nologo --verbosity quiet
-    if ($LASTEXITCODE -ne 0) { throw "dotnet restore $tools failed with exit code $LASTEXITCODE." }
-    $pester = (& dotnet msbuild $tools -nologo -getProperty:PesterModule | Out-String).Trim()
-    if ($LASTEXITCODE -ne 0 -or -not (Test-Path $pester)) { throw "Pester was not restored: '$pester' does not exist." }
+    $pester = $PesterModule
+    if (-not $pester) {
+        $tools = Join-Path $PSScriptRoot 'Tools/Tools.csproj'
+        & dotnet restore $tools --nologo --verbosity quiet
+        if ($LASTEXITCODE -ne 0) { throw "dotnet restore $tools failed with exit code $LASTEXITCODE." }
+        $pester = (& dotnet msbuild $tools -nologo -getProperty:PesterModule | Out-String).Trim()
+    }
+    if (-not (Test-Path $pester)) { throw "Pester was not restored: '$pester' does not exist." }
     Import-Module $pester -Force
 
     $configuration = New-PesterConfiguration

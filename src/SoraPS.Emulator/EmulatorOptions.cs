@@ -28,10 +28,14 @@ public sealed class EmulatorOptions
     /// <summary>Number of completed jobs that exist when the server starts.</summary>
     public int SeedCompletedJobs { get; set; }
 
+    /// <summary>Which server to behave like; see README.md for what each profile changes.</summary>
+    public EmulatorProfile Profile { get; set; } = EmulatorProfile.OpenAi;
+
     /// <summary>
-    /// Behave like an OpenAI-compatible gateway in front of another provider (Veo, Runway): any
-    /// WIDTHxHEIGHT size and any positive whole seconds are accepted, and running jobs report
-    /// "pending" and "processing" instead of "queued" and "in_progress".
+    /// A variation of the <see cref="EmulatorProfile.OpenAi"/> profile, for a generic gateway in
+    /// front of another provider: any WIDTHxHEIGHT size and any positive whole seconds are
+    /// accepted, and running jobs report "pending" and "processing" instead of "queued" and
+    /// "in_progress". The other profiles have rules of their own and refuse it.
     /// </summary>
     public bool Gateway { get; set; }
 

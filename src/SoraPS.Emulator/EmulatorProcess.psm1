@@ -17,7 +17,10 @@ function Start-Emulator {
         # Behave like a gateway in front of another provider (free-form sizes, pending/processing).
         [switch] $Gateway,
         # Headers every request must carry, as some gateways require.
-        [hashtable] $RequireHeader
+        [hashtable] $RequireHeader,
+        # The server to behave like (see the emulator's README.md); openai is OpenAI's own API.
+        [ValidateSet('openai', 'litellm-openai', 'litellm-gemini', 'litellm-runway')]
+        [string] $Profile = 'openai'
     )
 
     # Built once per import (an incremental build when nothing changed), so a stale build never runs.
@@ -29,7 +32,7 @@ function Start-Emulator {
     }
 
     $arguments = @($dll, '--urls', 'http://127.0.0.1:0', '--render-seconds', $RenderSeconds.ToString([cultureinfo]::InvariantCulture),
-        '--poll-after-ms', "$PollAfterMs", '--seed', "$Seed")
+        '--poll-after-ms', "$PollAfterMs", '--seed', "$Seed", '--profile', $Profile)
     if ($ApiKey) { $arguments += @('--api-key', $ApiKey) }
     if ($ApiKeyHeader) { $arguments += @('--api-key-header', $ApiKeyHeader) }
     if ($Gateway) { $arguments += '--gateway' }

@@ -12,20 +12,20 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SoraPS.Emulator.Endpoints;
 using SoraPS.Emulator.Http;
+using SoraPS.Emulator.Profiles;
 using SoraPS.Emulator.State;
 
 namespace SoraPS.Emulator;
 
 /// <summary>
 /// The emulator of the Videos API, hosted on Kestrel: in a test process (<see cref="StartAsync"/>)
-/// or from the command line (Program.cs). The API is served under /v1 and under /openai/v1.
+/// or from the command line (Program.cs). The API is served under the profile's prefixes (for
+/// OpenAI's, /v1 and /openai/v1).
 /// </summary>
 public sealed class EmulatorServer : IAsyncDisposable
 {
     /// <summary>Largest request body accepted (uploads for edits and characters).</summary>
     private const long MaxRequestBodyBytes = 1L << 30;
-
-    private static readonly string[] ApiPrefixes = ["/v1", "/openai/v1"];
 
     private readonly WebApplication _app;
     private readonly VideoStore _videos;
@@ -55,6 +55,9 @@ public sealed class EmulatorServer : IAsyncDisposable
     /// <summary>Jobs ever created by POST requests (seeded jobs excluded): proves that a retry did not bill a second job.</summary>
     public int JobsCreated => _videos.JobsCreated;
 
+    /// <summary>Jobs created, jobs that exist, jobs unfinished now and the most ever unfinished at once, read together.</summary>
+    public EmulatorStats Stats => _videos.Stats;
+
     /// <summary>Starts a server; with the default options on a free loopback port.</summary>
     public static async Task<EmulatorServer> StartAsync(EmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -63,6 +66,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(options.SeedCompletedJobs, nameof(options.SeedCompletedJobs));
         ArgumentOutOfRangeException.ThrowIfNegative(options.PollAfterMs, nameof(options.PollAfterMs));
         ArgumentException.ThrowIfNullOrWhiteSpace(options.ApiKeyHeader, nameof(options.ApiKeyHeader));
+        var profile = ServerProfile.For(options);
 
         // The empty builder reads no configuration files and adds no logging providers: many
         // servers may run in one test process, quietly.
@@ -77,12 +81,12 @@ public sealed class EmulatorServer : IAsyncDisposable
         builder.Services.AddLogging();
         var app = builder.Build();
 
-        var videos = new VideoStore(options.RenderTime, TimeProvider.System);
+        var videos = new VideoStore(options.RenderTime, TimeProvider.System, profile);
         videos.Seed(options.SeedCompletedJobs);
         var server = new EmulatorServer(app, videos);
         server.MapRoutes(
-            new EmulatorState(videos, new CharacterStore(TimeProvider.System), options.PollAfterMs, options.Gateway),
-            new ApiKeyCheck(options.ApiKey, options.ApiKeyHeader, options.RequiredHeaders));
+            new EmulatorState(videos, new CharacterStore(TimeProvider.System), profile),
+            new ApiKeyCheck(options.ApiKey, options.ApiKeyHeader, options.RequiredHeaders, profile.OwnKeyHeader));
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
@@ -113,10 +117,10 @@ public sealed class EmulatorServer : IAsyncDisposable
 
     private void MapRoutes(EmulatorState state, ApiKeyCheck keyCheck)
     {
-        var pipeline = new ApiPipeline(_log, Faults, keyCheck);
+        var pipeline = new ApiPipeline(_log, Faults, keyCheck, state.Profile);
         _app.Use(pipeline.InvokeAsync);
         ControlEndpoints.Map(_app, this);
-        foreach (var prefix in ApiPrefixes)
+        foreach (var prefix in state.Profile.ApiPrefixes)
         {
             var api = _app.MapGroup(prefix);
             VideoEndpoints.Map(api, state);
@@ -125,6 +129,6 @@ public sealed class EmulatorServer : IAsyncDisposable
             ContentEndpoint.Map(api, state);
         }
 
-        FallbackEndpoint.Map(_app);
+        FallbackEndpoint.Map(_app, state.Profile);
     }
 }

@@ -3,10 +3,11 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Threading.Tasks;
 using SoraPS.Emulator;
+using SoraPS.Emulator.Profiles;
 
 // Command line: dotnet run --project src/SoraPS.Emulator -- [--urls URL] [--render-seconds S]
 //   [--api-key KEY] [--api-key-header NAME] [--poll-after-ms MS] [--seed N] [--gateway]
-//   [--require-header NAME=VALUE]...
+//   [--require-header NAME=VALUE]... [--profile NAME]
 var options = new EmulatorOptions { Urls = "http://127.0.0.1:5080" };
 var requiredHeaders = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 for (var i = 0; i < args.Length; i++)
@@ -41,6 +42,7 @@ for (var i = 0; i < args.Length; i++)
         "--seed" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && Set(() => options.SeedCompletedJobs = count),
         "--require-header" => value.IndexOf('=', StringComparison.Ordinal) is > 0 and var at
             && Set(() => requiredHeaders[value[..at].Trim()] = value[(at + 1)..].Trim()),
+        "--profile" => ServerProfile.TryParse(value, out var profile) && Set(() => options.Profile = profile),
         _ => false,
     };
     if (!ok)
@@ -50,7 +52,17 @@ for (var i = 0; i < args.Length; i++)
 }
 
 options.RequiredHeaders = requiredHeaders;
-await using var server = await EmulatorServer.StartAsync(options).ConfigureAwait(false);
+EmulatorServer server;
+try
+{
+    server = await EmulatorServer.StartAsync(options).ConfigureAwait(false);
+}
+catch (ArgumentException ex)
+{
+    return Fail(ex.Message);
+}
+
+await using var running = server;
 Console.WriteLine($"SoraPS emulator: {server.BaseUri} (control routes under {server.RootUri}_emulator/). Press Ctrl+C to stop.");
 await server.WaitForShutdownAsync().ConfigureAwait(false);
 return 0;
@@ -69,8 +81,9 @@ static int Fail(string message)
 }
 
 static void PrintUsage() => Console.Error.WriteLine(
-    """
+    $"""
     Usage: SoraPS.Emulator [--urls http://127.0.0.1:5080] [--render-seconds 5] [--api-key KEY]
                            [--api-key-header Authorization|api-key] [--poll-after-ms 1000] [--seed N]
-                           [--gateway] [--require-header NAME=VALUE]...
+                           [--gateway] [--require-header NAME=VALUE]... [--profile NAME]
+      --profile  the server to behave like: {string.Join(", ", ServerProfile.AllNames)} (default openai)
     """);

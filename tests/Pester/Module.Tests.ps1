@@ -43,6 +43,14 @@ Describe 'Help' {
     It 'has the about topic' {
         (Get-Help about_SoraPS | Out-String) | Should -Match 'SoraPS'
     }
+
+    It 'ships the about topic compiled from its markdown as it reads now' {
+        Import-Module (Join-Path $root 'tests/Support/AboutHelp.psm1') -Force
+        $expected = ConvertTo-AboutHelpText (Join-Path $root 'docs/en-US/about_SoraPS.md')
+        $shipped = [System.IO.File]::ReadAllText((Join-Path $root 'src/SoraPS/en-US/about_SoraPS.help.txt')).TrimStart([char]0xFEFF)
+
+        $shipped | Should -BeExactly $expected -Because 'dotnet pwsh ./build.ps1 -Task Docs compiles docs/en-US/about_SoraPS.md'
+    }
 }
 
 Describe 'Loading next to other assemblies' {

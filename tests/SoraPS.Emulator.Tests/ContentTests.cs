@@ -136,6 +136,48 @@ public sealed class ContentTests
         Api.AssertError(badVariant, "variant", "invalid_value");
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("?variant=thumbnail")]
+    public async Task Content_error_trigger_completes_but_answers_every_download_200_with_an_error_body(string query)
+    {
+        await using var server = await Api.StartAsync(TimeSpan.Zero);
+        using var client = Api.Client(server);
+        var id = (await Api.CreateAsync(client, "Broken storage #content_error")).GetProperty("id").GetString()!;
+        await Api.WaitForAsync(client, id, "completed");
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"videos/{id}/content{query}");
+        request.Headers.Range = new RangeHeaderValue(10, null);
+        using var response = await client.SendAsync(request);
+        var body = await Api.ReadJsonAsync(response);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("Failed to fetch video content", body.GetProperty("error").GetProperty("message").GetString());
+        Api.AssertError(body, null, null, type: "server_error");
+        Assert.Empty(response.Headers.AcceptRanges);
+        Assert.Null(response.Headers.ETag);
+    }
+
+    [Fact]
+    public async Task A_fault_can_answer_a_download_200_with_an_HTML_page()
+    {
+        const string Page = "<!DOCTYPE html><html><body><h1>Access denied</h1></body></html>";
+        await using var server = await Api.StartAsync(seed: 1);
+        using var client = Api.Client(server);
+        var path = $"videos/{server.JobIds.Single()}/content";
+        server.Faults.Add(new Fault("GET", "/v1/videos/*/content") { Status = 200, Body = Page, ContentType = "text/html" });
+
+        using var faulted = await client.GetAsync(path);
+        using var next = await client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, faulted.StatusCode);
+        Assert.Equal("text/html", faulted.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(Page, await faulted.Content.ReadAsStringAsync());
+        Assert.Equal(Encoding.UTF8.GetByteCount(Page), faulted.Content.Headers.ContentLength);
+        Assert.Equal("video/mp4", next.Content.Headers.ContentType!.MediaType);
+    }
+
     /// <summary>Offsets of the top-level MP4 boxes (32-bit sizes only).</summary>
     private static int[] Boxes(byte[] file)
     {

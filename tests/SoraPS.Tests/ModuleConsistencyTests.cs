@@ -18,6 +18,13 @@ public class ModuleConsistencyTests
 
     private static string Root => RepositoryRoot();
 
+    private static string Section(string text, string start, string end)
+    {
+        var from = text.IndexOf(start, StringComparison.Ordinal) + start.Length;
+        var to = text.IndexOf(end, from, StringComparison.Ordinal);
+        return text.Substring(from, to - from);
+    }
+
     [Fact]
     public void The_manifest_exports_exactly_the_cmdlets_in_the_assembly()
     {
@@ -90,6 +97,38 @@ public class ModuleConsistencyTests
             Assert.DoesNotContain("```", example.Value, StringComparison.Ordinal);
             Assert.DoesNotContain('\u0080', example.Value);
         });
+    }
+
+    /// <summary>
+    /// Get-Help shows the compiled help, so its long description and its examples (title, code and
+    /// text) must be the markdown's, word for word: where PlatyPS cannot run, the MAML is edited by hand.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Commands))]
+    public void The_compiled_description_and_examples_are_the_markdowns(string command)
+    {
+        var markdown = File.ReadAllText(Path.Combine(Root, "docs", "en-US", command + ".md")).Replace("\r\n", "\n");
+        var help = XDocument.Load(Path.Combine(Root, "src", "SoraPS", "en-US", "SoraPS.dll-Help.xml"));
+        XNamespace dev = "http://schemas.microsoft.com/maml/dev/2004/10";
+        var entry = help.Descendants(Command + "command")
+            .Single(c => c.Element(Command + "details")?.Element(Command + "name")?.Value == command);
+
+        var description = Section(markdown, "## DESCRIPTION\n", "\n## EXAMPLES").Trim('\n');
+        Assert.Equal(description, entry.Element(Maml + "description")!.Element(Maml + "para")!.Value);
+
+        var examples = Regex.Matches(Section(markdown, "## EXAMPLES\n", "\n## PARAMETERS"), @"### (Example \d+: [^\n]*)\n(.*?)(?=\n### Example \d+|\z)", RegexOptions.Singleline);
+        var compiled = entry.Element(Command + "examples")!.Elements(Command + "example").ToArray();
+        Assert.Equal(examples.Count, compiled.Length);
+        for (var i = 0; i < examples.Count; i++)
+        {
+            var body = examples[i].Groups[2].Value;
+            var code = string.Join("\n\n", Regex.Matches(body, @"```[A-Za-z]*\n(.*?)\n```", RegexOptions.Singleline).Select(m => m.Groups[1].Value));
+            var remarks = Regex.Split(Regex.Replace(body, @"```[A-Za-z]*\n.*?\n```", string.Empty, RegexOptions.Singleline).Trim(), @"\n\s*\n")
+                .Select(p => p.Trim()).Where(p => p.Length > 0);
+            Assert.Equal($"--------- {examples[i].Groups[1].Value} ---------", compiled[i].Element(Maml + "title")!.Value);
+            Assert.Equal(code, compiled[i].Element(dev + "code")!.Value);
+            Assert.Equal(remarks, compiled[i].Element(dev + "remarks")!.Elements(Maml + "para").Select(p => p.Value));
+        }
     }
 
     [Fact]

@@ -247,9 +247,10 @@ internal static class ResponseReader
         if (MeansNotOffered(status, error, request.Operation))
         {
             var said = words is null ? "it gave no reason" : error.IsStructured ? $"it said \"{words}\"" : $"it answered {words}";
+            var stop = said.EndsWith(".\"", StringComparison.Ordinal) ? string.Empty : ".";
             return new SoraApiException(
                 status,
-                $"{target.Authority} does not offer {ApiRequest.Describe(request.Operation)}; {said}.{NotOfferedAdvice(request.Operation)}",
+                $"{target.Authority} does not offer {ApiRequest.Describe(request.Operation)}; {said}{stop}{NotOfferedAdvice(request.Operation)}",
                 SoraApiException.NotSupportedType,
                 SoraApiException.NotSupportedCode,
                 null,

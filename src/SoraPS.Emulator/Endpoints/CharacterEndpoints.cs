@@ -14,10 +14,11 @@ internal static class CharacterEndpoints
 
     public static void Map(IEndpointRouteBuilder api, EmulatorState state)
     {
-        api.MapPost("/videos/characters", (HttpContext context) => Create(context, state));
+        api.MapPost("/videos/characters", (HttpContext context) => Create(context, state)).Is(ApiOperation.CreateCharacter);
         api.MapGet("/videos/characters/{characterId}", (string characterId) =>
             Describe(state.Characters.Find(characterId)
-                ?? throw new ApiErrorException(404, $"Character with id '{characterId}' not found.", null, "character_not_found")));
+                ?? throw new ApiErrorException(404, $"Character with id '{characterId}' not found.", null, "character_not_found")))
+            .Is(ApiOperation.GetCharacter);
     }
 
     private static IResult Create(HttpContext context, EmulatorState state)

@@ -51,7 +51,7 @@ internal static class ControlEndpoints
     }
 
     private static IResult Stats(EmulatorServer server) =>
-        ApiResults.Json(new StatsResource(server.JobsCreated, server.JobIds.Count), ControlJsonContext.Default.StatsResource);
+        ApiResults.Json(server.Stats, ControlJsonContext.Default.EmulatorStats);
 
     private static async Task<T> ReadAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo)
     {
@@ -89,6 +89,7 @@ internal static class ControlEndpoints
             ContentType = request.ContentType ?? defaults.ContentType,
             AfterBytes = request.AfterBytes ?? defaults.AfterBytes,
             StallFor = request.StallForMs is { } ms ? TimeSpan.FromMilliseconds(ms) : request.StallFor ?? defaults.StallFor,
+            RangeCorruption = request.RangeCorruption ?? defaults.RangeCorruption,
         };
     }
 }

@@ -13,6 +13,8 @@ internal static class CreateRules
 {
     public const int MaxPromptLength = 32000;
 
+    public const string DefaultSize = "720x1280";
+
     private static readonly FrozenSet<string> AllowedSeconds = FrozenSet.Create(StringComparer.Ordinal, "4", "8", "12", "16", "20");
 
     private static readonly FrozenSet<string> AllowedSizes = FrozenSet.Create(StringComparer.Ordinal, "720x1280", "1280x720", "1024x1792", "1792x1024");
@@ -23,9 +25,9 @@ internal static class CreateRules
 
     public static string Prompt(RequestFields fields) => fields.RequiredText("prompt", MaxPromptLength);
 
-    public static string Model(RequestFields fields)
+    public static string Model(RequestFields fields, string defaultModel)
     {
-        var model = fields.OptionalText("model") ?? "sora-2";
+        var model = fields.OptionalText("model") ?? defaultModel;
         return model.Length > 0
             ? model
             : throw ApiErrorException.BadRequest("Invalid 'model': empty string. Expected a model name.", "model", "empty_string");
@@ -46,7 +48,7 @@ internal static class CreateRules
 
     public static string Size(RequestFields fields, bool anyDimensions = false)
     {
-        var size = fields.OptionalText("size") ?? "720x1280";
+        var size = fields.OptionalText("size") ?? DefaultSize;
         return (anyDimensions ? AnySize.IsMatch(size) : AllowedSizes.Contains(size))
             ? size
             : throw ApiErrorException.BadRequest(

@@ -12,16 +12,19 @@ internal static class DerivedVideoEndpoints
 {
     public static void Map(IEndpointRouteBuilder api, EmulatorState state)
     {
-        api.MapPost("/videos/{videoId}/remix", (HttpContext context, string videoId) => Remix(context, videoId, state));
-        api.MapPost("/videos/edits", (HttpContext context) => Edit(context, state));
-        api.MapPost("/videos/extensions", (HttpContext context) => Extend(context, state));
+        api.MapPost("/videos/{videoId}/remix", (HttpContext context, string videoId) => Remix(context, EmulatorState.IdFromRoute(videoId), state))
+            .Is(ApiOperation.Remix);
+        api.MapPost("/videos/edits", (HttpContext context) => Edit(context, state)).Is(ApiOperation.Edit);
+        api.MapPost("/videos/extensions", (HttpContext context) => Extend(context, state)).Is(ApiOperation.Extend);
     }
 
     private static IResult Remix(HttpContext context, string videoId, EmulatorState state)
     {
         var source = CreateRules.RequireCompleted(state.FindVideo(videoId), state);
         var prompt = CreateRules.Prompt(RequestFields.Read(context));
-        return Start(state, new JobSpec(source.Model, prompt, source.Size, source.Seconds, RemixedFromVideoId: source.Id));
+
+        // The provider names the source by its own id, whatever id a gateway shows for it.
+        return Start(state, new JobSpec(source.Model, prompt, source.Size, source.Seconds, RemixedFromVideoId: source.UpstreamId));
     }
 
     private static IResult Edit(HttpContext context, EmulatorState state)
@@ -31,25 +34,29 @@ internal static class DerivedVideoEndpoints
         var source = CreateRules.SourceVideo(fields, state);
 
         // An uploaded video is not analysed: its edit gets the create defaults.
-        return Start(state, new JobSpec(source?.Model ?? "sora-2", prompt, source?.Size ?? "720x1280", source?.Seconds ?? "4"));
+        return Start(state, new JobSpec(
+            source?.Model ?? state.Profile.DefaultModel,
+            prompt,
+            source?.Size ?? CreateRules.DefaultSize,
+            source?.Seconds ?? state.Profile.DefaultSeconds));
     }
 
     private static IResult Extend(HttpContext context, EmulatorState state)
     {
         var fields = RequestFields.Read(context);
         var prompt = CreateRules.Prompt(fields);
-        var extension = CreateRules.Seconds(fields, defaultValue: null, state.Gateway);
+        var extension = state.Profile.Seconds(fields, required: true);
         var source = CreateRules.SourceVideo(fields, state);
 
         // seconds is the stitched total; an uploaded source is not analysed and counts as 0 s.
         var total = int.Parse(extension, CultureInfo.InvariantCulture)
             + (source is null ? 0 : int.Parse(source.Seconds, CultureInfo.InvariantCulture));
         return Start(state, new JobSpec(
-            source?.Model ?? "sora-2",
+            source?.Model ?? state.Profile.DefaultModel,
             prompt,
-            source?.Size ?? "720x1280",
+            source?.Size ?? CreateRules.DefaultSize,
             total.ToString(CultureInfo.InvariantCulture)));
     }
 
-    private static IResult Start(EmulatorState state, JobSpec spec) => state.Video(state.Videos.Create(spec), JobState.Queued);
+    private static IResult Start(EmulatorState state, JobSpec spec) => state.Created(state.Videos.Create(spec));
 }

@@ -1,6 +1,4 @@
-using System;
 using System.Globalization;
-using System.Linq;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -18,21 +16,25 @@ internal static class VideoEndpoints
 
     public static void Map(IEndpointRouteBuilder api, EmulatorState state)
     {
-        api.MapPost("/videos", (HttpContext context) => Create(context, state));
-        api.MapGet("/videos", (HttpContext context) => List(context, state));
-        api.MapGet("/videos/{videoId}", (string videoId) => state.Video(state.FindVideo(videoId)));
-        api.MapDelete("/videos/{videoId}", (string videoId) => Delete(videoId, state));
+        api.MapPost("/videos", (HttpContext context) => Create(context, state)).Is(ApiOperation.Create);
+        api.MapGet("/videos", (HttpContext context) => List(context, state)).Is(ApiOperation.List);
+        api.MapGet("/videos/{videoId}", (string videoId) => state.Video(state.FindVideo(EmulatorState.IdFromRoute(videoId))))
+            .Is(ApiOperation.Retrieve);
+        if (state.Profile.HasRoute(ApiOperation.Delete))
+        {
+            api.MapDelete("/videos/{videoId}", (string videoId) => Delete(EmulatorState.IdFromRoute(videoId), state)).Is(ApiOperation.Delete);
+        }
     }
 
     private static IResult Create(HttpContext context, EmulatorState state)
     {
         var fields = RequestFields.Read(context);
         var prompt = CreateRules.Prompt(fields);
-        var model = CreateRules.Model(fields);
-        var seconds = CreateRules.Seconds(fields, "4", state.Gateway);
-        var size = CreateRules.Size(fields, state.Gateway);
+        var model = CreateRules.Model(fields, state.Profile.DefaultModel);
+        var seconds = state.Profile.Seconds(fields, required: false);
+        var size = state.Profile.Size(fields);
         CreateRules.InputReference(fields);
-        return state.Video(state.Videos.Create(new JobSpec(model, prompt, size, seconds)), JobState.Queued);
+        return state.Created(state.Videos.Create(new JobSpec(model, prompt, size, seconds)));
     }
 
     private static IResult List(HttpContext context, EmulatorState state)
@@ -55,10 +57,7 @@ internal static class VideoEndpoints
         string? after = query.TryGetValue("after", out var afterText) ? afterText.ToString() : null;
         var page = state.Videos.List(limit, order == "asc", after)
             ?? throw ApiErrorException.BadRequest($"Invalid 'after': no video with id '{after}' was ever created.", "after", "invalid_value");
-
-        var now = state.Videos.Now;
-        var data = page.Items.Select(job => state.Describe(job, job.StateAt(now))).ToArray();
-        return state.VideoList(new VideoListResource("list", data, data.FirstOrDefault()?.Id, data.LastOrDefault()?.Id, page.HasMore));
+        return state.VideoList(page);
     }
 
     private static IResult Delete(string videoId, EmulatorState state)

@@ -9,6 +9,10 @@ public sealed class FaultSwitch
     private readonly object _gate = new();
     private readonly List<Armed> _faults = [];
 
+    // CorruptRange faults used up, kept until Clear: the request that took the last use may still
+    // turn out not to get a 206, and its refund must re-arm the fault.
+    private readonly List<Fault> _spent = [];
+
     /// <summary>Arms <paramref name="fault"/> for its next <see cref="Fault.Count"/> matching requests.</summary>
     public void Add(Fault fault)
     {
@@ -29,18 +33,22 @@ public sealed class FaultSwitch
         lock (_gate)
         {
             _faults.Clear();
+            _spent.Clear();
         }
     }
 
-    /// <summary>Takes one use of the first fault that matches, if any.</summary>
-    internal Fault? TryTake(string method, string path)
+    /// <summary>
+    /// Takes one use of the first fault that matches, if any. A CorruptRange fault matches only a
+    /// request with a Range header (<paramref name="hasRange"/>).
+    /// </summary>
+    internal Fault? TryTake(string method, string path, bool hasRange)
     {
         lock (_gate)
         {
             for (var i = 0; i < _faults.Count; i++)
             {
                 var armed = _faults[i];
-                if (!Matches(armed.Fault, method, path))
+                if (!Matches(armed.Fault, method, path) || (armed.Fault.Kind == FaultKind.CorruptRange && !hasRange))
                 {
                     continue;
                 }
@@ -49,12 +57,36 @@ public sealed class FaultSwitch
                 if (armed.Remaining == 0)
                 {
                     _faults.RemoveAt(i);
+                    if (armed.Fault.Kind == FaultKind.CorruptRange)
+                    {
+                        _spent.Add(armed.Fault);
+                    }
                 }
 
                 return armed.Fault;
             }
 
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Gives back a use of a CorruptRange fault that turned out not to apply (its answer was not a
+    /// 206). A fault used up by it is armed again, first in line, as it was first to match; one
+    /// disarmed by <see cref="Clear"/> stays disarmed.
+    /// </summary>
+    internal void Refund(Fault fault)
+    {
+        lock (_gate)
+        {
+            if (_faults.Find(a => ReferenceEquals(a.Fault, fault)) is { } armed)
+            {
+                armed.Remaining++;
+            }
+            else if (_spent.RemoveAll(f => ReferenceEquals(f, fault)) > 0)
+            {
+                _faults.Insert(0, new Armed(fault, 1));
+            }
         }
     }
 
@@ -65,9 +97,10 @@ public sealed class FaultSwitch
             return false;
         }
 
-        // An Azure-style base serves the same API under /openai/v1.
+        // An Azure-style base serves the same API under /openai/v1, and LiteLLM's also without /v1.
         return PathMatches(fault.PathPattern, path)
-            || (path.StartsWith("/openai/", StringComparison.OrdinalIgnoreCase) && PathMatches(fault.PathPattern, path["/openai".Length..]));
+            || (path.StartsWith("/openai/", StringComparison.OrdinalIgnoreCase) && PathMatches(fault.PathPattern, path["/openai".Length..]))
+            || (fault.PathPattern.StartsWith("/v1/", StringComparison.OrdinalIgnoreCase) && PathMatches(fault.PathPattern["/v1".Length..], path));
     }
 
     private static bool PathMatches(string pattern, string path)

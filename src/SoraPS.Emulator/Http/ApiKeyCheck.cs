@@ -8,9 +8,11 @@ namespace SoraPS.Emulator.Http;
 
 /// <summary>
 /// The access check: the key as "Authorization: Bearer &lt;key&gt;" or raw in another header (Azure's
-/// api-key), and any headers a gateway requires.
+/// api-key), and any headers a gateway requires. A server may take the key from a header of its
+/// own too (<paramref name="ownKeyHeader"/>, LiteLLM's x-litellm-api-key), raw or as Bearer, when
+/// the usual header is absent.
 /// </summary>
-internal sealed class ApiKeyCheck(string? apiKey, string headerName, IReadOnlyDictionary<string, string>? requiredHeaders = null)
+internal sealed class ApiKeyCheck(string? apiKey, string headerName, IReadOnlyDictionary<string, string>? requiredHeaders = null, string? ownKeyHeader = null)
 {
     private readonly bool _bearer = string.Equals(headerName, "Authorization", StringComparison.OrdinalIgnoreCase);
 
@@ -34,6 +36,11 @@ internal sealed class ApiKeyCheck(string? apiKey, string headerName, IReadOnlyDi
         if (_bearer && presented is not null)
         {
             presented = presented.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? presented["Bearer ".Length..].Trim() : null;
+        }
+
+        if (presented is null && ownKeyHeader is not null && request.Headers[ownKeyHeader].ToString() is { Length: > 0 } own)
+        {
+            presented = own.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? own["Bearer ".Length..].Trim() : own.Trim();
         }
 
         if (string.IsNullOrEmpty(presented))

@@ -3,16 +3,17 @@ using System.Collections.Generic;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 using SoraPS.Emulator.Faults;
+using SoraPS.Emulator.Profiles;
 
 namespace SoraPS.Emulator.Http;
 
 /// <summary>
 /// What happens to every request before its handler: a request id; then, for the API routes, the
-/// body is read and recorded, a fault may take over, and the key is checked. Errors thrown by
-/// handlers become the error envelope. The /_emulator control routes skip recording, faults and
-/// the key check.
+/// body is read and recorded, a fault may take over, the key is checked, and the profile may
+/// refuse the operation. Errors thrown by handlers become the profile's error answer. The
+/// /_emulator control routes skip recording, faults and the key check.
 /// </summary>
-internal sealed class ApiPipeline(RequestLog log, FaultSwitch faults, ApiKeyCheck keyCheck)
+internal sealed class ApiPipeline(RequestLog log, FaultSwitch faults, ApiKeyCheck keyCheck, ServerProfile profile)
 {
     public const string ControlPrefix = "/_emulator";
 
@@ -39,11 +40,12 @@ internal sealed class ApiPipeline(RequestLog log, FaultSwitch faults, ApiKeyChec
         }
         catch (ApiErrorException error) when (!context.Response.HasStarted)
         {
-            await ApiResults.Error(error).ExecuteAsync(context).ConfigureAwait(false);
+            await profile.Error(ApiOperations.Of(context), error).ExecuteAsync(context).ConfigureAwait(false);
         }
         catch (Exception) when (!context.Response.HasStarted)
         {
-            await ApiResults.ErrorForStatus(StatusCodes.Status500InternalServerError).ExecuteAsync(context).ConfigureAwait(false);
+            var error = ApiErrorException.ForStatus(StatusCodes.Status500InternalServerError);
+            await profile.Error(ApiOperations.Of(context), error).ExecuteAsync(context).ConfigureAwait(false);
         }
     }
 
@@ -60,7 +62,8 @@ internal sealed class ApiPipeline(RequestLog log, FaultSwitch faults, ApiKeyChec
             body.Parts,
             body.Json));
 
-        var fault = faults.TryTake(request.Method, request.Path.Value ?? "/");
+        var fault = faults.TryTake(request.Method, request.Path.Value ?? "/", hasRange: request.Headers.Range.Count > 0);
+        RangeCorruptor? corruptor = null;
         switch (fault?.Kind)
         {
             case FaultKind.Respond:
@@ -89,6 +92,9 @@ internal sealed class ApiPipeline(RequestLog log, FaultSwitch faults, ApiKeyChec
                 }
 
                 break;
+            case FaultKind.CorruptRange:
+                corruptor = RangeCorruptor.Arm(context, fault, faults);
+                break;
         }
 
         if (keyCheck.Check(request) is { } denied)
@@ -96,12 +102,23 @@ internal sealed class ApiPipeline(RequestLog log, FaultSwitch faults, ApiKeyChec
             throw denied;
         }
 
+        if (ApiOperations.Of(context) is { } operation && profile.Refusal(operation) is { } refused)
+        {
+            throw refused;
+        }
+
         await next(context).ConfigureAwait(false);
+        if (corruptor is not null)
+        {
+            await corruptor.CompleteAsync().ConfigureAwait(false);
+        }
     }
 
-    private static IResult FaultAnswer(Fault fault) =>
+    // The standard envelope is the profile's, but outside any operation: a fault stands for what
+    // the client receives, not for an error the provider sent the server.
+    private IResult FaultAnswer(Fault fault) =>
         fault.Body is null && fault.Status >= 400
-            ? ApiResults.ErrorForStatus(fault.Status, fault.Headers)
+            ? profile.Error(null, ApiErrorException.ForStatus(fault.Status), fault.Headers)
             : ApiResults.Raw(fault.Body, fault.ContentType, fault.Status, fault.Headers);
 
     private static Dictionary<string, string> CopyHeaders(IHeaderDictionary headers)

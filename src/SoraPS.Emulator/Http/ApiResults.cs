@@ -18,23 +18,30 @@ internal static class ApiResults
     public static IResult Json<T>(T value, JsonTypeInfo<T> typeInfo, int status = StatusCodes.Status200OK, IReadOnlyDictionary<string, string>? headers = null) =>
         new BytesResult(JsonSerializer.SerializeToUtf8Bytes(value, typeInfo), "application/json", status, headers);
 
-    public static IResult Error(int status, string message, string type, string? param, string? code, IReadOnlyDictionary<string, string>? headers = null) =>
+    public static IResult Error(int status, string message, string? type, string? param, string? code, IReadOnlyDictionary<string, string>? headers = null) =>
         Json(new ErrorResponse(new ErrorBody(message, type, param, code)), ApiJsonContext.Default.ErrorResponse, status, headers);
 
-    public static IResult Error(ApiErrorException error) => Error(error.Status, error.Message, error.Type, error.Param, error.Code);
-
-    /// <summary>The envelope a server would plausibly send with <paramref name="status"/>.</summary>
-    public static IResult ErrorForStatus(int status, IReadOnlyDictionary<string, string>? headers = null) => status switch
-    {
-        401 => Error(status, "Incorrect API key provided.", "invalid_request_error", null, "invalid_api_key", headers),
-        404 => Error(status, "Not found.", "invalid_request_error", null, null, headers),
-        429 => Error(status, "Rate limit reached for requests.", "requests", null, "rate_limit_exceeded", headers),
-        >= 500 => Error(status, "The server had an error while processing your request. Sorry about that!", "server_error", null, null, headers),
-        _ => Error(status, $"The request failed with status {status}.", "invalid_request_error", null, null, headers),
-    };
+    public static IResult Error(ApiErrorException error, IReadOnlyDictionary<string, string>? headers = null) =>
+        Error(error.Status, error.Message, error.Type, error.Param, error.Code, headers);
 
     public static IResult Raw(string? body, string contentType, int status, IReadOnlyDictionary<string, string>? headers) =>
         new BytesResult(body is null ? [] : System.Text.Encoding.UTF8.GetBytes(body), body is null ? null : contentType, status, headers);
+
+    /// <summary><paramref name="result"/> with <paramref name="headers"/> added.</summary>
+    public static IResult WithHeaders(IResult result, IReadOnlyDictionary<string, string> headers) => new HeadersResult(result, headers);
+
+    private sealed class HeadersResult(IResult inner, IReadOnlyDictionary<string, string> headers) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            foreach (var (name, value) in headers)
+            {
+                httpContext.Response.Headers[name] = value;
+            }
+
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
 
     private sealed class BytesResult(byte[] body, string? contentType, int status, IReadOnlyDictionary<string, string>? headers) : IResult
     {

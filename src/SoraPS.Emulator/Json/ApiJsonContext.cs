@@ -7,7 +7,10 @@ namespace SoraPS.Emulator.Json;
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(VideoResource))]
-[JsonSerializable(typeof(VideoListResource))]
+[JsonSerializable(typeof(VideoListResource<VideoResource>))]
+[JsonSerializable(typeof(GatewayVideoResource))]
+[JsonSerializable(typeof(VideoListResource<GatewayVideoResource>))]
+[JsonSerializable(typeof(FastApiError))]
 [JsonSerializable(typeof(DeletedVideoResource))]
 [JsonSerializable(typeof(VideoCharacterResource))]
 [JsonSerializable(typeof(ErrorResponse))]

@@ -21,14 +21,43 @@ internal sealed record VideoResource(
     string? RemixedFromVideoId,
     VideoError? Error);
 
-internal sealed record VideoError(string Code, string Message);
+internal sealed record VideoError(string Code, string Message)
+{
+    /// <summary>The one way a job fails here: the moderation trigger.</summary>
+    public static VideoError ModerationBlocked { get; } = new("moderation_blocked", "Your request was blocked by our moderation system.");
+}
 
-internal sealed record VideoListResource(
+/// <summary>A page of the list; <typeparamref name="TVideo"/> is the profile's shape of a video object.</summary>
+internal sealed record VideoListResource<TVideo>(
     string Object,
-    IReadOnlyList<VideoResource> Data,
+    IReadOnlyList<TVideo> Data,
     string? FirstId,
     string? LastId,
     bool HasMore);
+
+/// <summary>
+/// A video object as LiteLLM's proxy writes it (its VideoObject model): no prompt, every other
+/// field nullable and written, in its order, and a usage object for cost tracking.
+/// </summary>
+internal sealed record GatewayVideoResource(
+    string Id,
+    string Object,
+    string Status,
+    long? CreatedAt,
+    long? CompletedAt,
+    long? ExpiresAt,
+    VideoError? Error,
+    int? Progress,
+    string? RemixedFromVideoId,
+    string? Seconds,
+    string? Size,
+    string? Model,
+    VideoUsage? Usage);
+
+internal sealed record VideoUsage(double DurationSeconds);
+
+/// <summary>The body of FastAPI's own errors (an unknown route, a method not allowed).</summary>
+internal sealed record FastApiError(string Detail);
 
 internal sealed record DeletedVideoResource(string Id, string Object, bool Deleted);
 
@@ -36,4 +65,4 @@ internal sealed record VideoCharacterResource(string Id, string Name, long Creat
 
 internal sealed record ErrorResponse(ErrorBody Error);
 
-internal sealed record ErrorBody(string Message, string Type, string? Param, string? Code);
+internal sealed record ErrorBody(string Message, string? Type, string? Param, string? Code);

@@ -11,6 +11,6 @@ namespace SoraPS.Emulator.Json;
     AllowTrailingCommas = true)]
 [JsonSerializable(typeof(FaultRequest))]
 [JsonSerializable(typeof(SeedRequest))]
-[JsonSerializable(typeof(StatsResource))]
+[JsonSerializable(typeof(EmulatorStats))]
 [JsonSerializable(typeof(IReadOnlyList<RecordedRequest>))]
 internal sealed partial class ControlJsonContext : JsonSerializerContext;

@@ -17,8 +17,7 @@ internal sealed record FaultRequest(
     string? ContentType,
     long? AfterBytes,
     TimeSpan? StallFor,
-    long? StallForMs);
+    long? StallForMs,
+    RangeCorruption? RangeCorruption);
 
 internal sealed record SeedRequest(int Count);
-
-internal sealed record StatsResource(int JobsCreated, int Jobs);

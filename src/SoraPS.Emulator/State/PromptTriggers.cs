@@ -6,9 +6,11 @@ namespace SoraPS.Emulator.State;
 
 /// <summary>
 /// Markers in a prompt that steer a job: <c>#moderation_blocked</c> (ends failed),
-/// <c>#bytes=N</c> (video variant of exactly N bytes), <c>#render=S</c> (render time in seconds).
+/// <c>#bytes=N</c> (video variant of exactly N bytes), <c>#render=S</c> (render time in seconds),
+/// <c>#content_error</c> (completes, but every download answers 200 with an error body),
+/// <c>#cancelled</c> (ends cancelled, where the provider has that status).
 /// </summary>
-internal sealed partial record PromptTriggers(bool ModerationBlocked, long? VideoBytes, TimeSpan? RenderTime)
+internal sealed partial record PromptTriggers(bool ModerationBlocked, long? VideoBytes, TimeSpan? RenderTime, bool ContentError = false, bool Cancelled = false)
 {
     public static PromptTriggers None { get; } = new(false, null, null);
 
@@ -21,7 +23,9 @@ internal sealed partial record PromptTriggers(bool ModerationBlocked, long? Vide
             bytes.Success && long.TryParse(bytes.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null,
             render.Success && double.TryParse(render.Groups[1].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var s)
                 ? TimeSpan.FromSeconds(s)
-                : null);
+                : null,
+            prompt.Contains("#content_error", StringComparison.OrdinalIgnoreCase),
+            prompt.Contains("#cancelled", StringComparison.OrdinalIgnoreCase));
     }
 
     [GeneratedRegex(@"#bytes=(\d{1,18})\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

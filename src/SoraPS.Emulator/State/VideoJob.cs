@@ -10,6 +10,9 @@ internal sealed class VideoJob
 
     public required string Id { get; init; }
 
+    /// <summary>The id the provider behind a gateway knows the job by (see <see cref="JobIdentity"/>).</summary>
+    public required string UpstreamId { get; init; }
+
     /// <summary>Creation order: created_at has only second resolution, so listing sorts by this.</summary>
     public required long Sequence { get; init; }
 
@@ -29,16 +32,23 @@ internal sealed class VideoJob
 
     public PromptTriggers Triggers { get; init; } = PromptTriggers.None;
 
-    public DateTimeOffset FinishesAt => CreatedAt + RenderTime;
+    public JobOutcome Outcome { get; init; } = JobOutcome.Completed;
+
+    /// <summary>When the job completes, fails or is cancelled; null when it never finishes.</summary>
+    public DateTimeOffset? FinishesAt => Outcome == JobOutcome.NeverFinishes ? null : CreatedAt + RenderTime;
 
     public JobState StateAt(DateTimeOffset now)
     {
         var elapsed = now - CreatedAt;
         if (elapsed >= RenderTime)
         {
-            return Triggers.ModerationBlocked
-                ? new JobState(JobStatus.Failed, 99, null)
-                : new JobState(JobStatus.Completed, 100, FinishesAt);
+            return Outcome switch
+            {
+                JobOutcome.Completed => new JobState(JobStatus.Completed, 100, CreatedAt + RenderTime),
+                JobOutcome.Failed => new JobState(JobStatus.Failed, 99, null),
+                JobOutcome.Cancelled => new JobState(JobStatus.Cancelled, 99, null),
+                _ => new JobState(JobStatus.InProgress, 99, null),
+            };
         }
 
         var fraction = elapsed / RenderTime;
@@ -58,27 +68,13 @@ internal enum JobStatus
     InProgress,
     Completed,
     Failed,
+    Cancelled,
 }
 
+/// <summary>A job's state at one moment; each profile has its own words for <see cref="Status"/>.</summary>
 internal sealed record JobState(JobStatus Status, int Progress, DateTimeOffset? CompletedAt)
 {
     public static JobState Queued { get; } = new(JobStatus.Queued, 0, null);
 
-    public bool IsFinished => Status is JobStatus.Completed or JobStatus.Failed;
-
-    public string StatusText => Status switch
-    {
-        JobStatus.Queued => "queued",
-        JobStatus.InProgress => "in_progress",
-        JobStatus.Completed => "completed",
-        _ => "failed",
-    };
-
-    /// <summary>What gateways in front of other providers report: their own words for the running states.</summary>
-    public string GatewayStatusText => Status switch
-    {
-        JobStatus.Queued => "pending",
-        JobStatus.InProgress => "processing",
-        _ => StatusText,
-    };
+    public bool IsFinished => Status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled;
 }

@@ -12,15 +12,17 @@ internal sealed record JobSpec(string Model, string Prompt, string Size, string 
 internal sealed record JobPage(IReadOnlyList<VideoJob> Items, bool HasMore);
 
 /// <summary>All jobs, in creation order. One lock keeps the order, the index and the counters consistent.</summary>
-internal sealed class VideoStore(TimeSpan defaultRenderTime, TimeProvider clock)
+internal sealed class VideoStore(TimeSpan defaultRenderTime, TimeProvider clock, IJobRules rules)
 {
     private readonly object _gate = new();
     private readonly List<VideoJob> _ordered = [];
     private readonly Dictionary<string, VideoJob> _byId = new(StringComparer.Ordinal);
 
-    // Sequence of every id ever issued, deleted ones included, so that a client deleting what it
-    // lists can still page on with after=<deleted id>.
+    // Sequence of every upstream id ever issued, deleted ones included, so that a client deleting
+    // what it lists can still page on with after=<deleted id>. Upstream ids, because the list's
+    // cursor is the provider's, even where a gateway shows other ids in the list's data.
     private readonly Dictionary<string, long> _cursors = new(StringComparer.Ordinal);
+    private readonly UnfinishedJobs _unfinished = new();
     private long _nextSequence;
     private int _jobsCreated;
     private int _seeded;
@@ -34,6 +36,18 @@ internal sealed class VideoStore(TimeSpan defaultRenderTime, TimeProvider clock)
             lock (_gate)
             {
                 return _jobsCreated;
+            }
+        }
+    }
+
+    /// <summary>The counters, read together under the lock so that they agree.</summary>
+    public EmulatorStats Stats
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new EmulatorStats(_jobsCreated, _ordered.Count, _unfinished.CountAt(Now), _unfinished.Peak);
             }
         }
     }
@@ -56,11 +70,13 @@ internal sealed class VideoStore(TimeSpan defaultRenderTime, TimeProvider clock)
         lock (_gate)
         {
             _jobsCreated++;
-            return Add(spec, Now, triggers.RenderTime ?? defaultRenderTime, triggers);
+            var job = Add(spec, Now, triggers.RenderTime ?? defaultRenderTime, triggers);
+            _unfinished.Created(job);
+            return job;
         }
     }
 
-    /// <summary>Adds <paramref name="count"/> jobs that are already completed (not counted as created).</summary>
+    /// <summary>Adds <paramref name="count"/> jobs that are already completed (not counted as created, never unfinished).</summary>
     public void Seed(int count)
     {
         var createdAt = Now - TimeSpan.FromMinutes(2);
@@ -75,6 +91,7 @@ internal sealed class VideoStore(TimeSpan defaultRenderTime, TimeProvider clock)
         }
     }
 
+    /// <summary>A job by the id clients see.</summary>
     public VideoJob? Find(string id)
     {
         lock (_gate)
@@ -90,11 +107,12 @@ internal sealed class VideoStore(TimeSpan defaultRenderTime, TimeProvider clock)
             if (_byId.Remove(job.Id))
             {
                 _ordered.RemoveAt(IndexAfter(job.Sequence - 1));
+                _unfinished.Deleted(job);
             }
         }
     }
 
-    /// <summary>A page in creation order; null when <paramref name="after"/> was never issued.</summary>
+    /// <summary>A page in creation order; null when <paramref name="after"/> was never issued as an upstream id.</summary>
     public JobPage? List(int limit, bool ascending, string? after)
     {
         lock (_gate)
@@ -136,10 +154,13 @@ internal sealed class VideoStore(TimeSpan defaultRenderTime, TimeProvider clock)
 
     private VideoJob Add(JobSpec spec, DateTimeOffset createdAt, TimeSpan renderTime, PromptTriggers triggers)
     {
+        var sequence = ++_nextSequence;
+        var identity = rules.Identify(spec, sequence);
         var job = new VideoJob
         {
-            Id = "video_" + Guid.NewGuid().ToString("N"),
-            Sequence = ++_nextSequence,
+            Id = identity.Id,
+            UpstreamId = identity.UpstreamId,
+            Sequence = sequence,
             Model = spec.Model,
             Prompt = spec.Prompt,
             Size = spec.Size,
@@ -148,10 +169,11 @@ internal sealed class VideoStore(TimeSpan defaultRenderTime, TimeProvider clock)
             CreatedAt = createdAt,
             RenderTime = renderTime,
             Triggers = triggers,
+            Outcome = rules.Outcome(triggers),
         };
         _ordered.Add(job);
         _byId.Add(job.Id, job);
-        _cursors.Add(job.Id, job.Sequence);
+        _cursors.Add(job.UpstreamId, job.Sequence);
         return job;
     }
 

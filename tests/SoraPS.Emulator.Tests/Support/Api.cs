@@ -20,7 +20,18 @@ internal static class Api
     ];
 
     public static Task<EmulatorServer> StartAsync(TimeSpan? renderTime = null, int seed = 0) =>
-        EmulatorServer.StartAsync(new EmulatorOptions { RenderTime = renderTime ?? TimeSpan.FromMilliseconds(300), SeedCompletedJobs = seed });
+        StartAsync(EmulatorProfile.OpenAi, renderTime, seed);
+
+    public static Task<EmulatorServer> StartAsync(EmulatorProfile profile, TimeSpan? renderTime = null, int seed = 0) =>
+        EmulatorServer.StartAsync(new EmulatorOptions
+        {
+            Profile = profile,
+            RenderTime = renderTime ?? TimeSpan.FromMilliseconds(300),
+            SeedCompletedJobs = seed,
+        });
+
+    /// <summary>An id as a path segment: '/', '+' and '=' escaped, as clients must send LiteLLM's ids.</summary>
+    public static string Escape(string id) => Uri.EscapeDataString(id);
 
     public static HttpClient Client(EmulatorServer server) => new() { BaseAddress = server.BaseUri, Timeout = TimeSpan.FromSeconds(20) };
 
@@ -86,6 +97,28 @@ internal static class Api
         }
     }
 
+    /// <summary>
+    /// The statuses a job shows, from its create answer until one of <paramref name="finals"/>, each
+    /// once and in order (give the job a render time of a second or two).
+    /// </summary>
+    public static async Task<List<string>> SeenStatusesAsync(HttpClient client, JsonElement created, params string[] finals)
+    {
+        var seen = new List<string> { created.GetProperty("status").GetString()! };
+        var path = "videos/" + Escape(created.GetProperty("id").GetString()!);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!finals.Contains(seen[^1]) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+            var status = (await SendAsync(client, HttpMethod.Get, path)).GetProperty("status").GetString()!;
+            if (status != seen[^1])
+            {
+                seen.Add(status);
+            }
+        }
+
+        return seen;
+    }
+
     public static void AssertVideo(JsonElement video)
     {
         var missing = VideoRequiredFields.Where(name => !video.TryGetProperty(name, out _)).ToArray();
@@ -106,6 +139,15 @@ internal static class Api
         Assert.Equal(type, error.GetProperty("type").GetString());
         Assert.Equal(param, NullableString(error.GetProperty("param")));
         Assert.Equal(code, NullableString(error.GetProperty("code")));
+    }
+
+    /// <summary>LiteLLM's envelope: OpenAI's four fields, the code a string of the status.</summary>
+    public static void AssertLiteLlmError(JsonElement body, int status, string messageStart)
+    {
+        var error = body.GetProperty("error");
+        Assert.Equal(new[] { "message", "type", "param", "code" }, error.EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.StartsWith(messageStart, error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(status.ToString(System.Globalization.CultureInfo.InvariantCulture), error.GetProperty("code").GetString());
     }
 
     public static string? NullableString(JsonElement element) => element.ValueKind == JsonValueKind.Null ? null : element.GetString();
