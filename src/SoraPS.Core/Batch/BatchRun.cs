@@ -297,7 +297,7 @@ internal sealed class BatchRun : IDisposable
                 // The server answered: it made no job, and a later run may try the row again.
                 journal.Append(Rejection(run, e));
                 ReleaseSlot();
-                End(run, FromJournal(run, BatchStatus.Rejected, e.Message, e.ErrorCode));
+                End(run, FromJournal(run, BatchStatus.Refused, e.Message, e.ErrorCode));
                 return busyPause;
             }
             catch (SoraApiException e)
@@ -592,7 +592,7 @@ internal sealed class BatchRun : IDisposable
         var reason = finish.Error is null && finish.ErrorCode is null
             ? "the server gave no reason"
             : new SoraVideoError { Code = finish.ErrorCode, Message = finish.Error }.ToString();
-        return $"The job {how}: {reason}.";
+        return $"The job {how}: {reason.TrimEnd('.')}.";
     }
 
     /// <summary>Saved whole, as the journal says, and still there with the length it had.</summary>

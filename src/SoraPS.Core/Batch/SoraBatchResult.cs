@@ -12,7 +12,7 @@ public static class BatchStatus
     public const string NotStarted = "not_started";
 
     /// <summary>The server answered the create with an error, so no job was made (and none billed).</summary>
-    public const string Rejected = "rejected";
+    public const string Refused = "refused";
 
     /// <summary>A create was sent but its answer never came, and the job could not be found on the server.</summary>
     public const string Unknown = "unknown";
@@ -42,7 +42,7 @@ public sealed class SoraBatchResult
 
     /// <summary>
     /// The job's status as last seen (final once it finished: completed, failed...), or, for a row without a
-    /// job, one of <see cref="BatchStatus"/>: not_started, rejected or unknown.
+    /// job, one of <see cref="BatchStatus"/>: not_started, refused or unknown.
     /// </summary>
     public string Status { get; internal init; } = BatchStatus.NotStarted;
 

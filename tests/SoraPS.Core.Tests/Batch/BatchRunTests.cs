@@ -74,6 +74,7 @@ public class BatchRunTests
         }
 
         Assert.InRange(observer.MostUnfinished, 1, 3);
+        Assert.InRange(emulator.Server.Stats.MaxUnfinished, 2, 3);
         emulator.Server.ClearRequests();
 
         var (again, _, warnings) = await RunAsync(emulator, rows, settings);
@@ -163,6 +164,28 @@ public class BatchRunTests
         Assert.Equal(2, emulator.Server.JobsCreated);
     }
 
+    [Theory]
+    [InlineData(EmulatorProfile.LiteLlmOpenAi, "does not show prompts")]
+    [InlineData(EmulatorProfile.LiteLlmGemini, "the server's job list could not be read")]
+    public async Task On_a_gateway_that_cannot_show_the_lost_job_the_row_is_unknown_and_never_created_twice(EmulatorProfile profile, string reason)
+    {
+        await using var emulator = await TestEmulator.StartAsync(o => o.Profile = profile);
+        using var folder = new TempFolder();
+        var rows = new List<BatchRow> { new(1, "Lost #render=0.2"), new(2, "Fine #render=0.2") };
+        emulator.Server.Faults.Add(new Fault("POST", "/v1/videos") { Kind = FaultKind.ResetMidBody, AfterBytes = 10 });
+
+        var (first, _, _) = await RunAsync(emulator, rows, Settings(folder.Path, throttle: 1));
+        var (again, _, _) = await RunAsync(emulator, rows, Settings(folder.Path, throttle: 1));
+
+        Assert.All([first.Single(r => r.Row == 1), again.Single(r => r.Row == 1)], lost =>
+        {
+            Assert.Equal(BatchStatus.Unknown, lost.Status);
+            Assert.Contains(reason, lost.Error, StringComparison.Ordinal);
+        });
+        Assert.True(again.Single(r => r.Row == 2).Succeeded, again.Single(r => r.Row == 2).Error);
+        Assert.Equal(2, emulator.Server.JobsCreated);
+    }
+
     [Fact]
     public async Task RetryUnknown_creates_a_lost_row_again_when_its_job_is_not_on_the_server()
     {
@@ -190,7 +213,7 @@ public class BatchRunTests
         var (first, _, _) = await RunAsync(emulator, rows, Settings(folder.Path));
         var (second, _, _) = await RunAsync(emulator, rows, Settings(folder.Path));
 
-        Assert.Equal(BatchStatus.Rejected, first.Single().Status);
+        Assert.Equal(BatchStatus.Refused, first.Single().Status);
         Assert.Equal("invalid_value", first.Single().ErrorCode);
         Assert.Contains("Bad seconds.", first.Single().Error, StringComparison.Ordinal);
         Assert.True(second.Single().Succeeded);
