@@ -42,7 +42,8 @@ function Invoke-PageCheck {
         Loads a local HTML file in headless Chromium and returns its images' load states, the console's
         messages (errors of loading included) and, with -ScreenshotPath, a full-page PNG.
     .OUTPUTS
-        An object with Title, Images (Src, Complete, NaturalWidth), Console (Level, Source, Text) and Screenshot.
+        An object with Title, Images (Src, Complete, NaturalWidth), Videos (Src, ReadyState, Duration, VideoWidth,
+        Failed), Console (Level, Source, Text) and Screenshot.
     #>
     [CmdletBinding()]
     param(
@@ -135,9 +136,16 @@ function Invoke-PageCheck {
             if (-not $script:loaded) { Start-Sleep -Milliseconds 100 }
         }
 
-        # A script of ours, run by the browser's debugger: the page itself may run none.
-        $probe = 'JSON.stringify({ title: document.title, images: Array.from(document.images, i => ({ src: i.getAttribute("src"), complete: i.complete, naturalWidth: i.naturalWidth })), height: document.documentElement.scrollHeight })'
-        $state = (& $send 'Runtime.evaluate' @{ expression = $probe; returnByValue = $true }).result.value | ConvertFrom-Json
+        # A script of ours, run by the browser's debugger: the page itself may run none. Videos load their
+        # metadata after the page's load event, so the probe is asked again until each video has it or failed.
+        $probe = 'JSON.stringify({ title: document.title, height: document.documentElement.scrollHeight, ' +
+            'images: Array.from(document.images, i => ({ src: i.getAttribute("src"), complete: i.complete, naturalWidth: i.naturalWidth })), ' +
+            'videos: Array.from(document.querySelectorAll("video"), v => ({ src: v.getAttribute("src"), readyState: v.readyState, duration: v.duration, videoWidth: v.videoWidth, failed: v.error !== null })) })'
+        do {
+            $state = (& $send 'Runtime.evaluate' @{ expression = $probe; returnByValue = $true }).result.value | ConvertFrom-Json
+            $waiting = @($state.videos | Where-Object { $_.readyState -lt 1 -and -not $_.failed }).Count -gt 0
+            if ($waiting) { Start-Sleep -Milliseconds 100 }
+        } while ($waiting -and [datetime]::UtcNow -lt $deadline)
         if ($ScreenshotPath) {
             $height = [Math]::Min([int] $state.height, 8000)
             $null = & $send 'Emulation.setDeviceMetricsOverride' @{ width = $Width; height = $height; deviceScaleFactor = 1; mobile = $false }
@@ -148,6 +156,7 @@ function Invoke-PageCheck {
         [pscustomobject]@{
             Title      = $state.title
             Images     = @($state.images | ForEach-Object { [pscustomobject]@{ Src = $_.src; Complete = $_.complete; NaturalWidth = $_.naturalWidth } })
+            Videos     = @($state.videos | ForEach-Object { [pscustomobject]@{ Src = $_.src; ReadyState = $_.readyState; Duration = $_.duration; VideoWidth = $_.videoWidth; Failed = $_.failed } })
             Console    = $console.ToArray()
             Screenshot = $ScreenshotPath
         }

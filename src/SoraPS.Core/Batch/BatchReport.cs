@@ -147,7 +147,8 @@ internal static class BatchReport
         }
         else if (video is not null)
         {
-            html.Append("<div class=\"media\"><video controls preload=\"metadata\" src=\"").Append(Url(pageFolder, video)).Append("\"></video></div>\n");
+            // "#t=0.1" makes the browser show a frame instead of a black box before the video is played.
+            html.Append("<div class=\"media\"><video controls preload=\"metadata\" src=\"").Append(Url(pageFolder, video)).Append("#t=0.1\"></video></div>\n");
         }
         else
         {

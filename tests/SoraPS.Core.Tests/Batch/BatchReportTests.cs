@@ -90,7 +90,7 @@ public class BatchReportTests
 
         var html = BatchReport.Render([result], pages, videos, null, DateTimeOffset.UtcNow);
 
-        Assert.Contains("<video controls preload=\"metadata\" src=\"../videos/video_a.mp4\"></video>", html, StringComparison.Ordinal);
+        Assert.Contains("<video controls preload=\"metadata\" src=\"../videos/video_a.mp4#t=0.1\"></video>", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<img", html, StringComparison.Ordinal);
     }
 }
