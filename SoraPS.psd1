@@ -25,6 +25,7 @@
         'Invoke-SoraExtension'
         'New-SoraCharacter'
         'Get-SoraCharacter'
+        'Invoke-SoraBatch'
     )
     VariablesToExport      = @()
     AliasesToExport        = @()
