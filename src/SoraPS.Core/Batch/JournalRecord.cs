@@ -4,8 +4,9 @@ using System.Text.Json.Serialization;
 namespace SoraPS.Core.Batch;
 
 /// <summary>
-/// One line of a batch journal. Each record is written and flushed to disk before the step it guards,
-/// so that after any interruption the journal says what may have happened, never less.
+/// One line of a batch journal. Each record is written before the step it guards (a create's record is
+/// flushed to disk before it is sent), so that after any interruption the journal says what may have
+/// happened, never less.
 /// </summary>
 internal sealed class JournalRecord
 {

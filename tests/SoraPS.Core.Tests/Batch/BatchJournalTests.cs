@@ -83,6 +83,35 @@ public class BatchJournalTests
     }
 
     [Fact]
+    public void Room_made_ahead_by_a_run_that_was_killed_is_no_record_and_no_tear()
+    {
+        using var folder = new TempFolder();
+        var path = Path.Combine(folder.Path, "j");
+        var identity = Identity(folder.Path, path);
+        using (var journal = BatchJournal.Open(path, identity, _ => { }))
+        {
+            journal.Append(Record(JournalRecord.Creating, "a"));
+        }
+
+        var closed = File.ReadAllBytes(path);
+        Assert.Equal((byte)'\n', closed[^1]);
+
+        // A killed run leaves the zeros it wrote ahead of its records.
+        File.AppendAllText(path, new string('\0', 4096));
+        var warnings = new List<string>();
+        using (var journal = BatchJournal.Open(path, identity, warnings.Add))
+        {
+            Assert.True(journal.Find("a")!.CreateInDoubt);
+            journal.Append(Record(JournalRecord.Created, "a", "video_1"));
+        }
+
+        Assert.Empty(warnings);
+        var text = File.ReadAllText(path);
+        Assert.DoesNotContain('\0', text);
+        Assert.Equal(3, text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
     public void A_complete_but_unterminated_last_record_is_torn_too_since_its_step_was_never_taken()
     {
         using var folder = new TempFolder();
