@@ -34,7 +34,7 @@ Describe 'The workflow against <Name>' -ForEach $profiles {
 
         function script:Get-DirectContentHash([string] $Id, [string] $Variant = 'video') {
             $file = Join-Path $work ([guid]::NewGuid().ToString('N'))
-            Invoke-WebRequest "$($emulator.BaseUri)/videos/$([uri]::EscapeDataString($Id))/content?variant=$Variant" -OutFile $file
+            Invoke-WebRequest "$($emulator.BaseUri)/videos/$([uri]::EscapeDataString($Id))/content?variant=$Variant" -OutFile $file -UseBasicParsing
             try { (Get-FileHash $file -Algorithm SHA256).Hash } finally { Remove-Item $file }
         }
     }
@@ -148,6 +148,38 @@ Describe 'The workflow against <Name>' -ForEach $profiles {
         $lines[0] | Should -Match '^Id\s+Status\s+Model\s+Seconds\s+Size\s+CreatedAt\s*$'
         $lines | Select-Object -Skip 2 | ForEach-Object { $_ | Should -Match ([regex]::Escape([string] [char] 0x2026)) }
         ($lines -join "`n") | Should -Not -Match '\b0%'
+    }
+}
+
+Describe 'Routing headers that a gateway requires' {
+    BeforeAll {
+        $script:emulator = Start-Emulator -Profile litellm-gemini -RenderSeconds 0.3 -RequireHeader @{ 'custom-llm-provider' = 'gemini' }
+    }
+
+    AfterAll {
+        if ($emulator) { Stop-Emulator $emulator }
+    }
+
+    It 'sends custom-llm-provider with every request when Connect-Sora -Header names it' {
+        Connect-Sora -BaseUri $emulator.BaseUri -Header @{ 'custom-llm-provider' = 'gemini' }
+        Clear-EmulatorRequest $emulator
+
+        $video = New-SoraVideo 'Routed' -Model gemini/veo-3.1-generate-preview | Wait-SoraVideo -PollIntervalSec 0.1
+
+        $video.Status | Should -Be 'completed'
+        $requests = @(Get-EmulatorRequest $emulator)
+        $requests.Count | Should -BeGreaterOrEqual 2
+        $requests | ForEach-Object { $_.headers.'custom-llm-provider' | Should -Be 'gemini' }
+        (Get-SoraContext).HeaderNames | Should -Be @('custom-llm-provider')
+    }
+
+    It 'quotes the gateway when the header is missing' {
+        Connect-Sora -BaseUri $emulator.BaseUri
+
+        New-SoraVideo 'Not routed' -Model gemini/veo-3.1-generate-preview -ErrorVariable failures -ErrorAction SilentlyContinue
+
+        $failures | Should -HaveCount 1
+        $failures[0].Exception.Message | Should -Match 'custom-llm-provider'
     }
 }
 

@@ -155,6 +155,42 @@ public class ContentCheckTests
         Assert.False(requests[1].Headers.ContainsKey("Range"));
     }
 
+    [Theory]
+    [InlineData(RangeCorruption.Reencode, false)]
+    [InlineData(RangeCorruption.Reencode, true)]
+    [InlineData(RangeCorruption.WrongStart, false)]
+    [InlineData(RangeCorruption.WrongStart, true)]
+    [InlineData(RangeCorruption.WrongTotal, false)]
+    [InlineData(RangeCorruption.WrongTotal, true)]
+    public async Task A_corrupted_range_from_a_gateway_is_never_appended_with_or_without_force(RangeCorruption corruption, bool force)
+    {
+        await using var emulator = await TestEmulator.StartAsync(maxRetries: 0);
+        var video = await emulator.CompletedVideoAsync("A short take");
+        var reference = await ReferenceBytesAsync(emulator, video.Id);
+        using var folder = new TempFolder();
+        var target = Path.Combine(folder.Path, video.Id + ".mp4");
+        if (force)
+        {
+            await File.WriteAllTextAsync(target, "an older copy");
+        }
+
+        var downloader = new ContentDownloader(emulator.Client);
+        var options = new DownloadOptions { Resume = true, Overwrite = force };
+        emulator.Server.Faults.Add(new Fault("GET", Content) { Kind = FaultKind.Truncate, AfterBytes = 5000 });
+        await Assert.ThrowsAsync<SoraApiException>(() => downloader.DownloadAsync(video.Id, VideoVariant.Video, DownloadTarget.Folder(folder.Path), options));
+        emulator.Server.Faults.Add(new Fault("GET", Content) { Kind = FaultKind.CorruptRange, RangeCorruption = corruption });
+        emulator.Server.ClearRequests();
+
+        var file = await downloader.DownloadAsync(video.Id, VideoVariant.Video, DownloadTarget.Folder(folder.Path), options);
+
+        Assert.Equal(target, file.FullName);
+        Assert.Equal(reference, await File.ReadAllBytesAsync(target));
+        Assert.Equal([target], folder.Files());
+        Assert.Equal(2, emulator.Server.Requests.Count);
+        Assert.Equal("bytes=5000-", emulator.Server.Requests[0].Headers["Range"]);
+        Assert.False(emulator.Server.Requests[1].Headers.ContainsKey("Range"));
+    }
+
     [Fact]
     public async Task A_resumed_download_records_and_checks_the_whole_length()
     {
