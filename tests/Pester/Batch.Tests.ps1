@@ -28,7 +28,7 @@ BeforeAll {
 
     function script:Get-ServerHash($Emulator, [string] $Id, [string] $Variant = 'video') {
         $copy = Join-Path $work ([guid]::NewGuid().ToString('N'))
-        Invoke-WebRequest -Uri "$($Emulator.BaseUri)/videos/$Id/content?variant=$Variant" -OutFile $copy
+        Invoke-WebRequest -UseBasicParsing -Uri "$($Emulator.BaseUri)/videos/$Id/content?variant=$Variant" -OutFile $copy
         (Get-FileHash -LiteralPath $copy -Algorithm SHA256).Hash
         Remove-Item -LiteralPath $copy
     }

@@ -25,7 +25,7 @@ BeforeAll {
     # The bytes the server holds for a job, to compare saved files with.
     function script:Get-ServerHash($Emulator, [string] $Id, [string] $Variant = 'video') {
         $copy = Join-Path $work ([guid]::NewGuid().ToString('N'))
-        Invoke-WebRequest -Uri "$($Emulator.BaseUri)/videos/$Id/content?variant=$Variant" -OutFile $copy
+        Invoke-WebRequest -UseBasicParsing -Uri "$($Emulator.BaseUri)/videos/$Id/content?variant=$Variant" -OutFile $copy
         (Get-FileHash -LiteralPath $copy -Algorithm SHA256).Hash
         Remove-Item -LiteralPath $copy
     }
