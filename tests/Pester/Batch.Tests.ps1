@@ -201,6 +201,21 @@ Describe 'Invoke-SoraBatch' {
         ($items | Where-Object Row -le 2).VideoId | Sort-Object | Should -Be ($before.Id | Sort-Object)
     }
 
+    It 'stops when the pipeline after it has what it wanted, and leaves the journal free and consistent' {
+        $out = Join-Path $work 'first-two'
+        $prompts = 1..6 | ForEach-Object { "First two clip $_ #render=0.5" }
+
+        $two = @($prompts | Invoke-SoraBatch -OutputPath $out -ThrottleLimit 2 -PollIntervalSec 0.1 | Select-Object -First 2)
+
+        $two | Should -HaveCount 2
+        $two | ForEach-Object { $_.Succeeded | Should -BeTrue }
+        # The journal is not held any more, and a run of the same rows finishes them without a second job.
+        $all = @($prompts | Invoke-SoraBatch -OutputPath $out -ThrottleLimit 2 -PollIntervalSec 0.1)
+        $all | Should -HaveCount 6
+        $all | ForEach-Object { $_.Succeeded | Should -BeTrue -Because $_.Error }
+        @(Get-SoraVideo -All | Where-Object Prompt -like 'First two clip*') | Should -HaveCount 6
+    }
+
     It 'has a table and a list view for its results' {
         $controls = (Get-FormatData SoraPS.SoraBatchResult).FormatViewDefinition | ForEach-Object { $_.Control.GetType().Name }
         $controls | Should -Contain 'TableControl'

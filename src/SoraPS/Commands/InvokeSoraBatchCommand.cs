@@ -125,7 +125,7 @@ public sealed class InvokeSoraBatchCommand : SoraCmdlet
             }
 
             WriteVerbose($"Journal: {batch.JournalPath}. {Summary(plan)}");
-            var results = Call(() => Await(batch.RunAsync(Client, progress, declined, CancellationToken)));
+            var results = Call(() => Run(batch, progress, declined));
             var notDone = results.Where(r => !r.Succeeded).ToList();
             if (batch.Settings.ReportPath is { } report)
             {
@@ -145,6 +145,36 @@ public sealed class InvokeSoraBatchCommand : SoraCmdlet
         finally
         {
             WriteProgress(new ProgressRecord(ProgressActivityId, progress.Activity, "Done") { RecordType = ProgressRecordType.Completed });
+        }
+    }
+
+    /// <summary>
+    /// Runs the batch to its end. If the pipeline stops it from outside (a downstream Select-Object -First,
+    /// for one), the run is cancelled and waited for before the journal is closed, so no step is taken
+    /// after its record can no longer be written.
+    /// </summary>
+    private IReadOnlyList<SoraBatchResult> Run(SoraBatch batch, Observer progress, ISet<string> declined)
+    {
+        using var abort = System.Threading.CancellationTokenSource.CreateLinkedTokenSource(CancellationToken);
+        var run = batch.RunAsync(Client, progress, declined, abort.Token);
+        try
+        {
+            return Await(run);
+        }
+        finally
+        {
+            if (!run.IsCompleted)
+            {
+                abort.Cancel();
+                try
+                {
+                    run.Wait();
+                }
+                catch (AggregateException)
+                {
+                    // Cancelled, as asked; what stopped the pipeline is what the caller sees.
+                }
+            }
         }
     }
 
