@@ -100,6 +100,9 @@ internal sealed class BatchJournal : IDisposable
     /// <summary>Time spent writing and flushing records, for the benchmark.</summary>
     public TimeSpan AppendTime => appendClock.Elapsed;
 
+    /// <summary>Flushes to the disk this run made (creates, timer, room made ahead), for the benchmark.</summary>
+    public int Flushes { get; private set; }
+
     /// <summary>Opens the journal for writing, locked against every other batch, creating it when missing.</summary>
     /// <param name="warn">Told about a torn last record, which is set aside.</param>
     public static BatchJournal Open(string path, JournalIdentity identity, Action<string> warn)
@@ -213,7 +216,7 @@ internal sealed class BatchJournal : IDisposable
                 stream.Write(line, 0, line.Length);
                 if (durable)
                 {
-                    stream.Flush(true);
+                    FlushToDisk(stream);
                     unflushed = false;
                 }
                 else if (!unflushed)
@@ -290,6 +293,12 @@ internal sealed class BatchJournal : IDisposable
         }
     }
 
+    private void FlushToDisk(FileStream target)
+    {
+        target.Flush(true);
+        Flushes++;
+    }
+
     /// <summary>Writes zeros ahead of the records when the room left is less than <paramref name="length"/>.</summary>
     private void MakeRoom(int length)
     {
@@ -305,7 +314,7 @@ internal sealed class BatchJournal : IDisposable
             stream.Write(Zeros, 0, Math.Min(Zeros.Length, grow - written));
         }
 
-        stream.Flush(true);
+        FlushToDisk(stream);
         allocated += grow;
         stream.Seek(goodLength, SeekOrigin.Begin);
     }
@@ -323,7 +332,7 @@ internal sealed class BatchJournal : IDisposable
             appendClock.Start();
             try
             {
-                stream!.Flush(true);
+                FlushToDisk(stream!);
                 unflushed = false;
             }
             catch (IOException)

@@ -527,6 +527,9 @@ internal sealed class BatchRun : IDisposable
             }
 
             run.Ended = true;
+
+            // The job as last seen holds the server's copy of the prompt: an ended row needs it no more.
+            run.Video = null;
             ended++;
             if (!result.Succeeded)
             {

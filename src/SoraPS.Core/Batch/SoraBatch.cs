@@ -43,6 +43,9 @@ public sealed class SoraBatch : IDisposable
 
     public TimeSpan JournalWriteTime => journal?.AppendTime ?? TimeSpan.Zero;
 
+    /// <summary>Flushes of the journal to the disk in this run: about one a row, the create's.</summary>
+    public int JournalFlushes => journal?.Flushes ?? 0;
+
     /// <summary>Checks the settings and every row, and keeps the rows of the shard. Nothing is sent or written.</summary>
     /// <exception cref="ArgumentException">A setting or a row cannot be used; the message names each and says what to fix.</exception>
     public static SoraBatch Prepare(IReadOnlyList<BatchRow> rows, BatchSettings settings)
