@@ -167,7 +167,7 @@ function Invoke-PageCheck {
             $socket.Dispose()
         }
         if (-not $process.WaitForExit(10000)) {
-            # The browser's own helpers (renderer, GPU, zygote) go with it where .NET can end a tree.
+            # The browser's child processes (renderer, GPU, zygote) go with it where .NET can end a tree.
             if ($process.PSObject.Methods['Kill'].OverloadDefinitions -match 'bool entireProcessTree') { $process.Kill($true) } else { $process.Kill() }
             $null = $process.WaitForExit(10000)
         }

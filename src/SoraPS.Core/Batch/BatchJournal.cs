@@ -466,7 +466,7 @@ internal sealed class BatchJournal : IDisposable
         if (!string.Equals(header.Server, identity.Server, StringComparison.OrdinalIgnoreCase))
         {
             throw OtherBatch(
-                $"The jobs in the journal '{Path}' were made on {header.Server}, but this session is connected to {identity.Server}. "
+                $"The jobs in the journal '{Path}' were made on {header.Server}, but the connection in effect is to {identity.Server}. "
                 + $"Connect-Sora -BaseUri {header.Server} to continue that batch, or give -JournalPath a new file to start another.");
         }
     }

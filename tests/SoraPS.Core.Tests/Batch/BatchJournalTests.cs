@@ -173,7 +173,7 @@ public class BatchJournalTests
         Assert.Contains($"Run it with -OutputPath '{output}'", otherFolder.Message, StringComparison.Ordinal);
         Assert.Contains("belongs to shard 2/8, not to shard 3/8", otherShard.Message, StringComparison.Ordinal);
         Assert.Contains("not to a batch without -Shard", noShard.Message, StringComparison.Ordinal);
-        Assert.Contains("were made on http://127.0.0.1:5080/v1/, but this session is connected to https://gateway.example.com/v1/", otherServer.Message, StringComparison.Ordinal);
+        Assert.Contains("were made on http://127.0.0.1:5080/v1/, but the connection in effect is to https://gateway.example.com/v1/", otherServer.Message, StringComparison.Ordinal);
         Assert.Equal(before, File.ReadAllBytes(path));
     }
 
