@@ -28,6 +28,7 @@
         'Invoke-SoraExtension'
         'New-SoraCharacter'
         'Get-SoraCharacter'
+        'Invoke-SoraBatch'
     )
     VariablesToExport      = @()
     AliasesToExport        = @()

@@ -1,29 +1,37 @@
 <#
 .SYNOPSIS
-    An Azure Automation runbook: makes a video on Azure OpenAI, copies it to blob storage and cleans up.
+    An Azure Automation runbook: makes a video for each row of a CSV file on Azure OpenAI, survives the
+    sandbox being recycled, and copies the videos to blob storage.
 
 .DESCRIPTION
-    The runbook of about_SoraPS as a script with parameters. It:
+    The runbook of about_SoraPS as a script with parameters. Azure Automation starts a runbook again
+    from its first line when its sandbox is recycled; this one is written so that starting again is
+    safe and cheap, because Invoke-SoraBatch keeps a journal in -OutputPath and continues from it:
+    no job is created twice, finished rows are not downloaded again. It:
 
-    1. Signs in as the Automation account's managed identity (Connect-AzAccount -Identity), gets a
-       token for Azure OpenAI (Get-AzAccessToken -ResourceUrl https://cognitiveservices.azure.com)
-       and connects with Connect-Sora -AzureEndpoint -AccessToken. With -ApiKey, it connects with
-       the key instead and needs no Az module unless -StorageAccountName is given.
-    2. Starts a job on the deployment and waits for it, at most -TimeoutSec seconds. Keep that well
-       within the 3-hour limit of an Automation job, so that the download and the copy fit too.
-    3. Gets a fresh token (a long wait may outlast the first), and streams the MP4 to $env:TEMP, the
-       sandbox's disk (the system's temporary folder where TEMP is not set).
-    4. With -StorageAccountName, copies the file to the container with Set-AzStorageBlobContent,
-       signed in as the identity.
-    5. Deletes the local file and the job on the server (Remove-SoraVideo -Force).
+    1. Signs in as the Automation account's managed identity (Connect-AzAccount -Identity). With
+       -ApiKey, it uses the key instead and needs no Az module unless -StorageAccountName is given.
+    2. Reads the rows of -CsvPath (a Prompt column; Seconds, Size, Name and the other columns of
+       Invoke-SoraBatch are optional). A row without a Model uses -Deployment.
+    3. Runs the batch in rounds of at most -RoundSec seconds, each with a fresh token from
+       Get-AzAccessToken -ResourceUrl https://cognitiveservices.azure.com (a token lasts about an
+       hour; a round must not outlast it), until no row is left that another round would take
+       further, or -TimeoutSec is used up. Keep -TimeoutSec within the 3-hour limit of a job.
+    4. With -StorageAccountName, copies each saved file that the container lacks to it with
+       Set-AzStorageBlobContent, signed in as the identity. Files already there are not sent again.
 
-    It writes one result object with the job's id, status, the file's name and size, where the copy
-    went (or nothing when there was no copy), and whether the job was deleted. With -Verbose, or
-    verbose records logged in the runbook's settings, it logs each step and each request.
+    -OutputPath must outlive the sandbox, or the journal in it is lost when the sandbox is recycled
+    and the batch would start over: an Azure file share mapped in the runbook, or a Hybrid Runbook
+    Worker's disk. about_SoraPS shows how to map a share, how to keep the journal in blob storage
+    instead, and how a parent runbook splits a CSV file between child runbooks with -Shard.
 
-    Any failure stops the runbook with its error id (a failed job with SoraPS.JobFailed, a wait that
-    runs out with SoraPS.WaitTimedOut). A job still running keeps running on the server, and its
-    id is in the error. The local file is removed in every case.
+    It writes one summary object: how many rows there are, how many succeeded and how many did not,
+    how many rounds ran, how many files were copied, where the review page is, and the result of
+    each row (SoraPS.SoraBatchResult objects). With -Verbose, or verbose records
+    logged in the runbook's settings, it logs each round, each request and each row's end.
+
+    A row that fails (moderation, a download that broke) does not stop the runbook; it is counted
+    and its result says why. A refused key, or a journal in use by another job, stops it.
 
     The identity needs Cognitive Services OpenAI User on the Azure OpenAI resource and, for the copy,
     Storage Blob Data Contributor on the storage account. Az.Accounts and Az.Storage are in the
@@ -33,29 +41,35 @@
     The Azure OpenAI resource's endpoint, such as https://myresource.openai.azure.com.
 
 .PARAMETER Deployment
-    The name of the Sora deployment on the resource (passed as -Model).
+    The name of the Sora deployment on the resource: the model of every row without a Model.
 
-.PARAMETER Prompt
-    What the video shows.
+.PARAMETER CsvPath
+    The CSV file of prompts, such as one on the mapped file share.
 
-.PARAMETER Seconds
-    The video's length in seconds, as the deployed model accepts it. The default is 8.
+.PARAMETER OutputPath
+    The folder for the videos, the thumbnails, the journal and the review page (review.html). Keep it
+    where it outlives the sandbox.
 
-.PARAMETER Size
-    The video's size, WIDTHxHEIGHT, as the deployed model accepts it. The default is 1280x720.
+.PARAMETER Shard
+    PART/COUNT, such as 2/8, for a child runbook that takes one part of the CSV file.
 
 .PARAMETER StorageAccountName
-    The storage account to copy the video to. Without it, nothing is copied, and the video is
-    deleted from the server after the download all the same (a dry run of the runbook).
+    The storage account to copy the files to. Without it, nothing is copied.
 
 .PARAMETER ContainerName
-    The blob container for the copy. The default is videos.
+    The blob container for the copies. The default is videos.
+
+.PARAMETER ThrottleLimit
+    The most jobs created and not finished at once. The default is 4.
+
+.PARAMETER RoundSec
+    The longest round of the batch, in seconds, within a token's lifetime. The default is 1800.
 
 .PARAMETER TimeoutSec
-    The longest wait for the job, in seconds. The default is 7200 (two hours).
+    The time all rounds together may take, in seconds. The default is 9000 (two and a half hours).
 
 .PARAMETER PollIntervalSec
-    Seconds between two polls of the job. The default is 15.
+    Seconds between two polls of a job. The default is 15.
 
 .PARAMETER ApiKey
     The resource's key, used instead of the managed identity: for a test against the local
@@ -63,15 +77,17 @@
     variable, never in the runbook.
 
 .EXAMPLE
-    ./AzureAutomation-Runbook.ps1 -AzureEndpoint https://myresource.openai.azure.com -Deployment my-sora-deployment -Prompt 'A lighthouse at dawn' -StorageAccountName mystorageaccount
+    ./AzureAutomation-Runbook.ps1 -AzureEndpoint https://myresource.openai.azure.com -Deployment my-sora-deployment -CsvPath S:\batch\prompts.csv -OutputPath S:\batch\videos -StorageAccountName mystorageaccount
 
-    In Azure Automation: makes the video, copies it to mystorageaccount/videos and cleans up.
+    In Azure Automation, with a file share mapped as S: (see about_SoraPS): makes a video for each
+    row, safe to start again, and copies them to mystorageaccount/videos.
 
 .EXAMPLE
     $e = Start-Emulator -ApiKey k -ApiKeyHeader api-key
-    ./AzureAutomation-Runbook.ps1 -AzureEndpoint $e.Root -Deployment sora-2 -Prompt 'A test' -ApiKey (ConvertTo-SecureString k -AsPlainText -Force) -PollIntervalSec 1 -Verbose
+    ./AzureAutomation-Runbook.ps1 -AzureEndpoint $e.Root -Deployment sora-2 -CsvPath ./prompts.csv -OutputPath ./videos -ApiKey (ConvertTo-SecureString k -AsPlainText -Force) -PollIntervalSec 1 -Verbose
 
-    Runs the runbook on this machine against the emulator, which plays an Azure OpenAI resource.
+    Runs the runbook on this machine against the emulator, which plays an Azure OpenAI resource. Run
+    it a second time to see that it creates nothing again.
 
 .INPUTS
     None.
@@ -88,18 +104,25 @@ param(
     [string] $Deployment,
 
     [Parameter(Mandatory)]
-    [string] $Prompt,
+    [string] $CsvPath,
 
-    [string] $Seconds = '8',
+    [Parameter(Mandatory)]
+    [string] $OutputPath,
 
-    [string] $Size = '1280x720',
+    [string] $Shard,
 
     [string] $StorageAccountName,
 
     [string] $ContainerName = 'videos',
 
+    [ValidateRange(1, 100)]
+    [int] $ThrottleLimit = 4,
+
     [ValidateRange(1, 2147483647)]
-    [int] $TimeoutSec = 7200,
+    [int] $RoundSec = 1800,
+
+    [ValidateRange(1, 2147483647)]
+    [int] $TimeoutSec = 9000,
 
     [ValidateRange(0.05, 3600)]
     [double] $PollIntervalSec = 15,
@@ -112,6 +135,7 @@ Set-StrictMode -Version 2.0
 
 $resource = 'https://cognitiveservices.azure.com'
 $useIdentity = $null -eq $ApiKey
+$clock = [System.Diagnostics.Stopwatch]::StartNew()
 
 function Connect-Endpoint {
     if ($useIdentity) {
@@ -124,60 +148,66 @@ function Connect-Endpoint {
     }
 }
 
+# A row that another round would take further: not done, and not ended for good (a failed job, a lost
+# create that needs -RetryUnknown, a create the server refused).
+function Test-Continues($Result) {
+    -not $Result.Succeeded -and -not [SoraPS.VideoStatus]::IsFailed($Result.Status) -and $Result.Status -notin 'unknown', 'refused'
+}
+
 if ($useIdentity -or $StorageAccountName) {
     Write-Verbose 'Signing in as the managed identity'
     $null = Connect-AzAccount -Identity
 }
-Connect-Endpoint
-$authentication = (Get-SoraContext).Authentication
-Write-Verbose "Connected to $AzureEndpoint with $authentication"
 
-$job = New-SoraVideo -Prompt $Prompt -Model $Deployment -Seconds $Seconds -Size $Size
-Write-Verbose "Started $($job.Id); waiting at most $TimeoutSec seconds"
-$video = $job | Wait-SoraVideo -TimeoutSec $TimeoutSec -PollIntervalSec $PollIntervalSec
-Write-Verbose "$($video.Id) is $($video.Status)"
+# The deployment is the model of rows without one. The same CSV file gives the same rows in every
+# run, so the journal recognises them after a restart.
+$rows = @(Import-Csv -LiteralPath $CsvPath | ForEach-Object {
+        $row = $_
+        $model = if ($row.PSObject.Properties['Model'] -and $row.Model) { $row.Model } else { $Deployment }
+        $row | Select-Object -Property * -ExcludeProperty Model | Add-Member -NotePropertyName Model -NotePropertyValue $model -PassThru
+    })
+$batch = @{
+    OutputPath      = $OutputPath
+    Variant         = 'Video', 'Thumbnail'
+    ThrottleLimit   = $ThrottleLimit
+    PollIntervalSec = $PollIntervalSec
+    ReportPath      = Join-Path $OutputPath 'review.html'
+}
+if ($Shard) { $batch.Shard = $Shard }
 
-# A long wait may outlast the token: connect again, so that an expired token is replaced.
-if ($useIdentity) { Connect-Endpoint }
+$round = 0
+do {
+    $round++
+    $left = [int] [Math]::Floor($TimeoutSec - $clock.Elapsed.TotalSeconds)
+    # A fresh token for each round: a long batch outlasts the first.
+    Connect-Endpoint
+    Write-Verbose "Round $round of the batch ($($rows.Count) rows), for at most $([Math]::Min($RoundSec, $left)) s"
+    $results = @($rows | Invoke-SoraBatch @batch -TimeoutSec ([Math]::Max(1, [Math]::Min($RoundSec, $left))))
+    $continuing = @($results | Where-Object { Test-Continues $_ })
+    Write-Verbose "Round $round ended: $(@($results | Where-Object Succeeded).Count) of $($results.Count) rows done, $($continuing.Count) to continue"
+} while ($continuing.Count -gt 0 -and $clock.Elapsed.TotalSeconds -lt $TimeoutSec - 1)
 
-$folder = $env:TEMP
-if (-not $folder) { $folder = [System.IO.Path]::GetTempPath() }
-$file = $null
-$blob = $null
-try {
-    $file = $video | Save-SoraVideoContent -Path $folder -Force -PassThru
-    Write-Verbose "Saved $($file.FullName) ($($file.Length) bytes)"
-
-    if ($StorageAccountName) {
-        $storage = New-AzStorageContext -StorageAccountName $StorageAccountName -UseConnectedAccount
+$copied = 0
+if ($StorageAccountName) {
+    $storage = New-AzStorageContext -StorageAccountName $StorageAccountName -UseConnectedAccount
+    foreach ($file in $results | Where-Object Succeeded | ForEach-Object { $_.Files }) {
+        # Copied by an earlier run already: a restart sends nothing twice.
+        if (Get-AzStorageBlob -Container $ContainerName -Blob $file.Name -Context $storage -ErrorAction SilentlyContinue) { continue }
         $null = Set-AzStorageBlobContent -File $file.FullName -Container $ContainerName -Blob $file.Name -Context $storage -Force
-        $blob = "$StorageAccountName/$ContainerName/$($file.Name)"
-        Write-Verbose "Copied to $blob"
-    }
-    else {
-        Write-Verbose 'No storage account given: nothing copied'
+        $copied++
+        Write-Verbose "Copied $($file.Name) to $StorageAccountName/$ContainerName"
     }
 }
-finally {
-    if ($file -and (Test-Path -LiteralPath $file.FullName)) {
-        Remove-Item -LiteralPath $file.FullName -Force
-        Write-Verbose "Removed $($file.FullName)"
-    }
+else {
+    Write-Verbose 'No storage account given: nothing copied'
 }
-
-$deletion = $video | Remove-SoraVideo -Force -PassThru
-Write-Verbose "Deleted $($video.Id) from the server"
 
 [pscustomobject]@{
-    Id             = $video.Id
-    Status         = $video.Status
-    Prompt         = $video.Prompt
-    Model          = $video.Model
-    Seconds        = $video.Seconds
-    Size           = $video.Size
-    FileName       = $file.Name
-    Length         = $file.Length
-    Blob           = $blob
-    Deleted        = [bool] $deletion.Deleted
-    Authentication = $authentication
+    Rows         = $results.Count
+    Succeeded    = @($results | Where-Object Succeeded).Count
+    NotSucceeded = @($results | Where-Object { -not $_.Succeeded }).Count
+    Rounds       = $round
+    Copied       = $copied
+    Report       = $batch.ReportPath
+    Results      = $results
 }

@@ -103,6 +103,15 @@ internal sealed partial class EmulatorProcess : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>The emulator's own counts: jobs created by POSTs, and the most unfinished at once.</summary>
+    public async Task<(int JobsCreated, int MaxUnfinished)> StatsAsync()
+    {
+        using var response = await control.GetAsync(new Uri(RootUri, "_emulator/stats"));
+        response.EnsureSuccessStatusCode();
+        using var json = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync());
+        return (json.RootElement.GetProperty("jobsCreated").GetInt32(), json.RootElement.GetProperty("maxUnfinished").GetInt32());
+    }
+
     public async Task ClearRequestsAsync()
     {
         using var response = await control.DeleteAsync(new Uri(RootUri, "_emulator/requests"));

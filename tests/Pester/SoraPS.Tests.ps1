@@ -289,6 +289,7 @@ Describe 'Secrets' {
                 Invoke-SoraExtension -Id $video.Id -Prompt 'Extend' -Seconds 4 -Verbose -Debug
                 Get-SoraCharacter -Id 'char_missing' -Verbose -Debug -ErrorAction Continue
                 Remove-SoraVideo -Id $video.Id -Force -Verbose -Debug
+                'Batch leak check' | Invoke-SoraBatch -OutputPath (Join-Path $work 'leakbatch') -ReportPath (Join-Path $work 'leakbatch/review.html') -PollIntervalSec 0.1 -Verbose -Debug
                 Get-SoraContext -Verbose -Debug
                 Write-Information 'done' -InformationAction Continue
             } *>&1 | Out-String
@@ -299,6 +300,9 @@ Describe 'Secrets' {
             $output | Should -Not -Match 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'
             ($Error | ForEach-Object { $_ | Format-List * -Force | Out-String; $_.Exception.ToString() }) -join "`n" | Should -Not -Match 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'
             Get-Content -Raw $transcript | Should -Not -Match 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'
+            foreach ($written in 'SoraBatch.journal', 'review.html') {
+                Get-Content -Raw -LiteralPath (Join-Path $work "leakbatch/$written") | Should -Not -Match 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'
+            }
         }
         finally {
             $DebugPreference = 'SilentlyContinue'

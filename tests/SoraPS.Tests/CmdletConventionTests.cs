@@ -12,7 +12,7 @@ public class CmdletConventionTests
     [
         "Connect-Sora", "Disconnect-Sora", "Get-SoraContext", "Get-SoraVideo", "Invoke-SoraRemix",
         "New-SoraVideo", "Remove-SoraVideo", "Save-SoraVideoContent", "Wait-SoraVideo",
-        "Invoke-SoraEdit", "Invoke-SoraExtension", "New-SoraCharacter", "Get-SoraCharacter",
+        "Invoke-SoraEdit", "Invoke-SoraExtension", "New-SoraCharacter", "Get-SoraCharacter", "Invoke-SoraBatch",
     ];
 
     public static TheoryData<string> Commands() => new(CmdletTypes.Select(CommandName));
@@ -51,6 +51,7 @@ public class CmdletConventionTests
     [InlineData("Invoke-SoraEdit", "Medium")]
     [InlineData("Invoke-SoraExtension", "Medium")]
     [InlineData("New-SoraCharacter", "Medium")]
+    [InlineData("Invoke-SoraBatch", "Medium")]
     [InlineData("Remove-SoraVideo", "High")]
     [InlineData("Save-SoraVideoContent", "Low")]
     public void Cmdlets_that_change_state_support_ShouldProcess(string command, string impact)
@@ -86,6 +87,20 @@ public class CmdletConventionTests
         {
             Assert.True(Named<bool>(ParameterAttributes(Parameter("New-SoraVideo", name)).Single(), "ValueFromPipelineByPropertyName"), name);
         }
+    }
+
+    [Fact]
+    public void Invoke_SoraBatch_takes_each_row_whole_from_the_pipeline_and_reads_its_fields_itself()
+    {
+        // Hashtables do not bind by property name, so the row is taken as it is, whatever its type.
+        var input = ParameterAttributes(Parameter("Invoke-SoraBatch", "InputObject")).Single();
+
+        Assert.Equal(typeof(PSObject), Parameter("Invoke-SoraBatch", "InputObject").PropertyType);
+        Assert.True(Named<bool>(input, "ValueFromPipeline"));
+        Assert.False(Named<bool>(input, "ValueFromPipelineByPropertyName"));
+        Assert.All(Parameters(Cmdlet("Invoke-SoraBatch")).Where(p => p.Name != "InputObject"), p =>
+            Assert.All(ParameterAttributes(p), a => Assert.False(Named<bool>(a, "ValueFromPipelineByPropertyName"), p.Name)));
+        Assert.True(Named<bool>(ParameterAttributes(Parameter("Invoke-SoraBatch", "OutputPath")).Single(), "Mandatory"));
     }
 
     [Theory]

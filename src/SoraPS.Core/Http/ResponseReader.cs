@@ -277,7 +277,10 @@ internal static class ResponseReader
             error.Param,
             RequestId(response),
             request.Method.Method,
-            target.AbsolutePath);
+            target.AbsolutePath)
+        {
+            RetryAfter = RetryPolicy.ServerDelay(response.Headers, DateTimeOffset.UtcNow),
+        };
     }
 
     /// <summary>

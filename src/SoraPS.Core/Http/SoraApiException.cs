@@ -73,6 +73,9 @@ public sealed class SoraApiException : Exception
     /// <summary>The request path relative to the base, never with credentials.</summary>
     public string? Path { get; }
 
+    /// <summary>How long the server asked to wait before asking again (retry-after-ms or retry-after), when it said.</summary>
+    public TimeSpan? RetryAfter { get; internal init; }
+
     /// <summary>True when the server lacks the operation itself: asking again, or elsewhere on it, will not help.</summary>
     public bool IsNotSupported => string.Equals(ErrorCode, NotSupportedCode, StringComparison.Ordinal);
 

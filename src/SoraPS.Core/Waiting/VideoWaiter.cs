@@ -82,37 +82,56 @@ public sealed class VideoWaiter
         this.client = client ?? throw new ArgumentNullException(nameof(client));
     }
 
+    public IAsyncEnumerable<WaitUpdate> WaitAsync(
+        IEnumerable<SoraVideo> jobs, WaitOptions? options = null, CancellationToken cancellationToken = default) =>
+        WaitAsync(new VideoWaitSet(jobs), options, cancellationToken);
+
+    /// <summary>
+    /// Waits for the jobs of <paramref name="jobs"/>, taking in those added while it waits, until the set is
+    /// complete and every job in it has finished (or the time is up).
+    /// </summary>
     public async IAsyncEnumerable<WaitUpdate> WaitAsync(
-        IEnumerable<SoraVideo> jobs, WaitOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        VideoWaitSet jobs, WaitOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        if (jobs is null)
+        {
+            throw new ArgumentNullException(nameof(jobs));
+        }
+
         options ??= new WaitOptions();
         var clock = Stopwatch.StartNew();
         var deadline = options.Timeout;
         var pending = new Dictionary<string, PendingJob>(StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var sweepList = true;
-        foreach (var job in jobs)
-        {
-            // The same job piped twice is waited for, and written, once.
-            if (!seen.Add(job.Id))
-            {
-                continue;
-            }
-
-            if (job.IsFinished)
-            {
-                yield return new WaitUpdate(WaitUpdateKind.Finished, job.Id, job);
-                continue;
-            }
-
-            // A job whose state is known was just seen: its first poll can wait one interval.
-            var known = !string.IsNullOrEmpty(job.Status);
-            pending[job.Id] = new PendingJob(job, known ? options.PollInterval : TimeSpan.Zero);
-        }
-
-        while (pending.Count > 0)
+        while (true)
         {
             var now = clock.Elapsed;
+            var added = jobs.TakeAdded(out var complete, out var whenAdded);
+            foreach (var job in added)
+            {
+                // The same job given twice is waited for, and written, once.
+                if (!seen.Add(job.Id))
+                {
+                    continue;
+                }
+
+                if (job.IsFinished)
+                {
+                    yield return new WaitUpdate(WaitUpdateKind.Finished, job.Id, job);
+                    continue;
+                }
+
+                // A job whose state is known was just seen: its first poll can wait one interval.
+                var known = !string.IsNullOrEmpty(job.Status);
+                pending[job.Id] = new PendingJob(job, now + (known ? options.PollInterval : TimeSpan.Zero));
+            }
+
+            if (pending.Count == 0 && complete)
+            {
+                yield break;
+            }
+
             if (now >= deadline)
             {
                 foreach (var job in pending.Values)
@@ -126,9 +145,10 @@ public sealed class VideoWaiter
             var due = pending.Values.Where(j => j.NextPollAt <= now).ToList();
             if (due.Count == 0)
             {
-                var next = pending.Values.Min(j => j.NextPollAt);
+                // Sleep until the next poll is due, the time is up, or a job is added.
+                var next = pending.Count == 0 ? deadline : pending.Values.Min(j => j.NextPollAt);
                 var sleep = (next < deadline ? next : deadline) - now;
-                await Task.Delay(sleep > TimeSpan.Zero ? sleep : TimeSpan.FromMilliseconds(1), cancellationToken).ConfigureAwait(false);
+                await SleepAsync(sleep > TimeSpan.Zero ? sleep : TimeSpan.FromMilliseconds(1), complete ? null : whenAdded, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
@@ -180,6 +200,31 @@ public sealed class VideoWaiter
                     yield return new WaitUpdate(WaitUpdateKind.Progress, video.Id, video);
                 }
             }
+        }
+    }
+
+    /// <summary>Waits for <paramref name="time"/>, or less when <paramref name="interruption"/> completes first.</summary>
+    private static async Task SleepAsync(TimeSpan time, Task? interruption, CancellationToken cancellationToken)
+    {
+        if (interruption is null)
+        {
+            await Task.Delay(time, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var delay = Task.Delay(time, wake.Token);
+        var first = await Task.WhenAny(delay, interruption).ConfigureAwait(false);
+        wake.Cancel();
+        cancellationToken.ThrowIfCancellationRequested();
+        if (first == delay)
+        {
+            await delay.ConfigureAwait(false);
+        }
+        else
+        {
+            // The timer was stopped: observe its cancellation so it is never reported as unobserved.
+            _ = delay.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }
     }
 

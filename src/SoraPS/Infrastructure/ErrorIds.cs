@@ -16,4 +16,8 @@ internal static class ErrorIds
     public const string JobNotCompleted = "SoraPS.JobNotCompleted";
     public const string FileExists = "SoraPS.FileExists";
     public const string FileError = "SoraPS.FileError";
+    public const string JournalInUse = "SoraPS.JournalInUse";
+    public const string JournalMismatch = "SoraPS.JournalMismatch";
+    public const string JournalUnreadable = "SoraPS.JournalUnreadable";
+    public const string JournalError = "SoraPS.JournalError";
 }

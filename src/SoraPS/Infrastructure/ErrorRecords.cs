@@ -28,6 +28,7 @@ internal static class ErrorRecords
     {
         SoraApiException api => Api(api, target),
         SoraFileExistsException exists => new ErrorRecord(exists, ErrorIds.FileExists, ErrorCategory.ResourceExists, target),
+        SoraJournalException journal => Journal(journal),
         ArgumentException argument => InvalidArgument(argument, target),
         IOException or UnauthorizedAccessException => new ErrorRecord(exception, ErrorIds.FileError, ErrorCategory.WriteError, target),
         _ => null,
@@ -73,6 +74,19 @@ internal static class ErrorRecords
         ErrorIds.JobNotCompleted,
         ErrorCategory.InvalidOperation,
         video);
+
+    /// <summary>A batch journal that cannot be used; the target is the journal's path.</summary>
+    public static ErrorRecord Journal(SoraJournalException exception)
+    {
+        var (id, category) = exception.Problem switch
+        {
+            SoraJournalProblem.InUse => (ErrorIds.JournalInUse, ErrorCategory.ResourceBusy),
+            SoraJournalProblem.OtherBatch => (ErrorIds.JournalMismatch, ErrorCategory.InvalidArgument),
+            SoraJournalProblem.Corrupt or SoraJournalProblem.NewerVersion => (ErrorIds.JournalUnreadable, ErrorCategory.InvalidData),
+            _ => (ErrorIds.JournalError, ErrorCategory.WriteError),
+        };
+        return new ErrorRecord(exception, id, category, exception.JournalPath);
+    }
 
     private static ErrorRecord Api(SoraApiException exception, object? target)
     {
