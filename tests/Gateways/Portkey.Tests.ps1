@@ -137,6 +137,30 @@ Describe 'The whole workflow through a real Portkey gateway' {
         @(Get-ChildItem -Force $out) | Should -HaveCount 1
     }
 
+    It 'runs a batch from a CSV, and a second run of the same command creates nothing' {
+        $csv = Join-Path $work 'batch.csv'
+        @(
+            [pscustomobject]@{ Name = 'cat'; Prompt = 'A calico cat playing a piano' }
+            [pscustomobject]@{ Name = 'boat'; Prompt = 'A paper boat in the rain'; Seconds = '8' }
+            [pscustomobject]@{ Name = 'skyline'; Prompt = 'A skyline from dusk to night'; Size = '1280x720' }
+        ) | Export-Csv -Path $csv -NoTypeInformation
+        $out = Join-Path $work 'batch'
+        $before = (Get-EmulatorStats $emulator).jobsCreated
+
+        $first = @(Import-Csv $csv | Invoke-SoraBatch -OutputPath $out -Variant Video, Thumbnail -PollIntervalSec 0.1)
+        $again = @(Import-Csv $csv | Invoke-SoraBatch -OutputPath $out -Variant Video, Thumbnail -PollIntervalSec 0.1)
+
+        $first | Should -HaveCount 3
+        $first.Status | Should -Be @('completed', 'completed', 'completed')
+        (Get-EmulatorStats $emulator).jobsCreated - $before | Should -Be 3
+        ($again | Sort-Object Name).VideoId | Should -Be ($first | Sort-Object Name).VideoId
+        foreach ($row in $first) {
+            $row.Files | Should -HaveCount 2
+            $video = $row.Files | Where-Object Extension -eq '.mp4'
+            (Get-FileHash $video.FullName -Algorithm SHA256).Hash | Should -Be (Get-DirectContentHash $row.VideoId)
+        }
+    }
+
     It "quotes Portkey's own error when the routing header is missing" {
         Connect-Sora -BaseUri $portkey.BaseUri
         try {
