@@ -86,7 +86,7 @@ $floorProject = Join-Path $PSScriptRoot 'ImportFloor'
 $floorOut = Join-Path $floorProject 'bin/Release/net8.0'
 $inv = [cultureinfo]::InvariantCulture
 
-#region helpers
+#region functions
 function F([double] $Value, [string] $Format) { $Value.ToString($Format, $inv) }
 
 function Get-Median([double[]] $Values) {
