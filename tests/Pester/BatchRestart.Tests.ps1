@@ -51,7 +51,9 @@ Describe 'A batch killed outright and run again' {
     }
 
     It 'makes exactly one job per row and ends with every file whole, after kills during the creates, the waits and a download' {
-        $csv = New-PromptCsv 'restart.csv' @(1..8 | ForEach-Object { [pscustomobject]@{ Prompt = "Restart clip $_ #render=3 #bytes=3000000" } })
+        # Rows 4 to 8 render longer, so that the second run is surely between creates when it is killed:
+        # a kill during a create would lose a second answer, and this test counts the one it loses itself.
+        $csv = New-PromptCsv 'restart.csv' @(1..8 | ForEach-Object { [pscustomobject]@{ Prompt = "Restart clip $_ #render=$(if ($_ -le 3) { 3 } else { 6 }) #bytes=3000000" } })
         $out = Join-Path $work 'restart'
         $run = @{ Module = $module; BaseUri = $emulator.BaseUri; Csv = $csv; OutputPath = $out; ThrottleLimit = 2 }
 
