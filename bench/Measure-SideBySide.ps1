@@ -9,9 +9,10 @@
     every round) and meet the same machine load. The 1-minute load average is printed before and after
     each part; medians are given with (min..max).
 
-      list      Get-SoraVideo -All | Out-Null over all jobs (no -Limit), against SoraPS.Core's own walk of
+      list      Get-SoraVideo -All over all jobs (no -Limit), its output discarded as Measure-Command
+                discards it ($null = ...), and the same piped into Out-Null, against SoraPS.Core's own walk of
                 the same pages (ListAllPagesAsync), openai-node's `for await (const v of client.videos.list({ limit: 100 }))`,
-                PSOpenAI's Get-Video -All | Out-Null, and a bare HttpClient loop that reads the same pages
+                PSOpenAI's Get-Video -All, and a bare HttpClient loop that reads the same pages
                 without parsing. Memory: the peak resident growth of the SoraPS process per listing, at all
                 the jobs and at three times as many.
       import    Import-Module SoraPS (and PSOpenAI) added to a bare `pwsh -NoProfile -NonInteractive -Command 1`:
@@ -27,8 +28,8 @@
     Peers are installed outside the repository, in a temporary folder deleted at the end: openai-node from
     npm (pinned version, through this machine's npm configuration), PSOpenAI copied from -PSOpenAIPath (a
     clone, or a bare git directory, of github.com/mkht/PSOpenAI). A peer that is missing or does not
-    complete is reported as such. The module is built with ./build.ps1 when out/SoraPS is missing (or with
-    -Build), the benchmark project when its output is missing.
+    complete is reported as such. The module (./build.ps1), the benchmark project and bench/ImportFloor are
+    built first, every time, so that nothing older is measured.
 
 .EXAMPLE
     dotnet pwsh ./bench/Measure-SideBySide.ps1 -PSOpenAIPath ~/src/PSOpenAI
@@ -67,10 +68,7 @@ param(
     [string] $OpenAINodeVersion = '6.30.1',
 
     # Wait (up to 3 minutes) for the 1-minute load average to fall below this before each part.
-    [double] $MaxLoad = 1.5,
-
-    # Rebuild out/SoraPS even when it exists.
-    [switch] $Build
+    [double] $MaxLoad = 1.5
 )
 
 $ErrorActionPreference = 'Stop'
@@ -277,6 +275,11 @@ while ($null -ne ($line = [Console]::In.ReadLine())) {
         $clock = [System.Diagnostics.Stopwatch]::StartNew()
         switch ($words[0]) {
             'list' {
+                # The command alone, its output discarded (as Measure-Command discards it).
+                if ($Client -eq 'SoraPS') { $null = Get-SoraVideo -All } else { $null = Get-Video -All -ApiBase $apiBase }
+            }
+            'list-piped' {
+                # The same into one more cmdlet, which PowerShell calls once for every job.
                 if ($Client -eq 'SoraPS') { Get-SoraVideo -All | Out-Null } else { Get-Video -All -ApiBase $apiBase | Out-Null }
             }
             'memory' {
@@ -390,18 +393,13 @@ Write-Host "PowerShell at $PSHOME; System.Management.Automation.dll is $(if ($re
 
 
 try {
-    if ($Build -or -not (Test-Path $manifest)) {
-        & $pwsh @pwshPrefix -NoProfile -NonInteractive -File (Join-Path $root 'build.ps1')
-        if ($LASTEXITCODE) { throw "./build.ps1 failed: $LASTEXITCODE" }
-    }
-    if ($Build -or -not (Test-Path (Join-Path $floorOut 'ImportFloor.dll'))) {
-        & dotnet build $floorProject -c Release --nologo | Out-Null
-        if ($LASTEXITCODE) { throw "dotnet build bench/ImportFloor failed: $LASTEXITCODE" }
-    }
-    if ($Build -or -not (Test-Path $benchDll)) {
-        & dotnet build $benchProject -c Release --nologo | Out-Null
-        if ($LASTEXITCODE) { throw "dotnet build bench/SoraPS.Benchmarks failed: $LASTEXITCODE" }
-    }
+    # Built every time (the .NET builds are incremental): an older build would measure older code.
+    & $pwsh @pwshPrefix -NoProfile -NonInteractive -File (Join-Path $root 'build.ps1') | Out-Null
+    if ($LASTEXITCODE) { throw "./build.ps1 failed: $LASTEXITCODE" }
+    & dotnet build $floorProject -c Release --nologo | Out-Null
+    if ($LASTEXITCODE) { throw "dotnet build bench/ImportFloor failed: $LASTEXITCODE" }
+    & dotnet build $benchProject -c Release --nologo | Out-Null
+    if ($LASTEXITCODE) { throw "dotnet build bench/SoraPS.Benchmarks failed: $LASTEXITCODE" }
 
     # openai-node, from npm into the temporary folder (never into the repository).
     $nodeFolder = $null
@@ -464,6 +462,9 @@ try {
                 catch { Write-Host "  $name does not complete the listing: $_"; Stop-Worker $workers[$name]; $workers.Remove($name) }
             }
 
+            # The same SoraPS process also times its listing piped into Out-Null, in the same rotation.
+            $workers['SoraPS | Out-Null'] = $workers['SoraPS']
+            $commandOf = @{ 'SoraPS | Out-Null' = 'list-piped' }
             $times = @{}
             $growth = [System.Collections.Generic.List[double]]::new()
             foreach ($name in $workers.Keys) { $times[$name] = [System.Collections.Generic.List[double]]::new() }
@@ -472,7 +473,7 @@ try {
             for ($round = -3; $round -lt $ListRuns; $round++) {
                 $shift = (($round % $names.Count) + $names.Count) % $names.Count
                 foreach ($name in @($names[$shift..($names.Count - 1)]) + @(if ($shift) { $names[0..($shift - 1)] })) {
-                    $answer = Invoke-Worker $workers[$name] 'list'
+                    $answer = Invoke-Worker $workers[$name] $(if ($commandOf.ContainsKey($name)) { $commandOf[$name] } else { 'list' })
                     if ($round -ge 0) {
                         $times[$name].Add($answer.ms)
                         if ($name -eq 'SoraPS' -and $answer.PSObject.Properties['growth']) { $growth.Add($answer.growth / 1e6) }
@@ -484,17 +485,22 @@ try {
             $median = @{}
             foreach ($name in $names) { $median[$name] = Get-Median $times[$name] }
             $labels = [ordered]@{
-                'SoraPS'      = 'Get-SoraVideo -All | Out-Null'
+                'SoraPS'      = '$null = Get-SoraVideo -All (output discarded, as Measure-Command does)'
+                'SoraPS | Out-Null' = 'Get-SoraVideo -All | Out-Null (PowerShell calls Out-Null once a job)'
                 'SoraPS.Core' = 'SoraPS.Core ListAllPagesAsync'
                 'openai-node' = "openai-node $($workers.Contains('openai-node') ? $workers['openai-node'].Ready.version : '') for await videos.list({ limit: 100 })"
-                'PSOpenAI'    = "PSOpenAI $($workers.Contains('PSOpenAI') ? $workers['PSOpenAI'].Ready.version : '') Get-Video -All | Out-Null"
+                'PSOpenAI'    = "PSOpenAI $($workers.Contains('PSOpenAI') ? $workers['PSOpenAI'].Ready.version : '') `$null = Get-Video -All"
                 'bare loop'   = 'bare HttpClient loop, same pages, no parsing'
             }
             Write-Host "  $ListRuns runs each after 3 untimed, order rotated every round; load average $(Format-Load $loadBefore) -> $(Format-Load $loadAfter)"
             foreach ($name in $labels.Keys) {
                 if (-not $workers.Contains($name)) { Add-Row 'list' $labels[$name] 'not measured'; continue }
                 $ratio = ''
-                if ($name -ne 'SoraPS') {
+                if ($name -eq 'SoraPS | Out-Null') {
+                    $paired = [double[]]@(for ($i = 0; $i -lt $times[$name].Count; $i++) { $times[$name][$i] / $times['SoraPS.Core'][$i] })
+                    $ratio = 'this / SoraPS.Core ' + (F ($median[$name] / $median['SoraPS.Core']) '0.00') + '; per round ' + (Format-Spread $paired '0.00')
+                }
+                elseif ($name -ne 'SoraPS') {
                     # Also the ratio within each round, which a change of load between rounds does not move.
                     $paired = [double[]]@(for ($i = 0; $i -lt $times[$name].Count; $i++) { $times['SoraPS'][$i] / $times[$name][$i] })
                     $ratio = 'SoraPS / this ' + (F ($median['SoraPS'] / $median[$name]) '0.00') + '; per round ' + (Format-Spread $paired '0.00')
@@ -521,7 +527,7 @@ try {
             Add-Row 'list' 'SoraPS live heap growth during a listing (full collection every 2,000 jobs)' "$Jobs jobs +$(F $smallLive '0') kB, $(3 * $Jobs) jobs +$(F $largeLive '0') kB" '' 'flat in the job count' $flat
         }
         finally {
-            foreach ($worker in $workers.Values) { Stop-Worker $worker }
+            foreach ($name in @($workers.Keys)) { if ($name -ne 'SoraPS | Out-Null') { Stop-Worker $workers[$name] } }
             Stop-BenchEmulator $emulator
         }
     }
