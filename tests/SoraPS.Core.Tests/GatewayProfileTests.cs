@@ -241,6 +241,18 @@ public class GatewayProfileTests
         Assert.Contains("litellm.APIConnectionError", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(LiteLlmProfiles))]
+    public async Task An_error_through_litellm_quotes_the_proxys_call_id(EmulatorProfile profile)
+    {
+        await using var emulator = await StartAsync(profile);
+
+        var error = await Assert.ThrowsAsync<SoraApiException>(() => emulator.Client.GetVideoAsync("video_bm90IGEgcmVhbCBqb2I="));
+
+        Assert.True(Guid.TryParseExact(error.RequestId, "D", out _), $"request id {error.RequestId ?? "(none)"} is not LiteLLM's call id");
+        Assert.Contains("request id " + error.RequestId, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_litellm_key_is_asked_for_with_advice_when_none_was_given()
     {

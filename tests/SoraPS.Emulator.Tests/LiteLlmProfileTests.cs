@@ -242,6 +242,25 @@ public sealed class LiteLlmProfileTests
         Assert.Equal(JsonValueKind.String, limited.GetProperty("error").GetProperty("code").ValueKind);
     }
 
+    [Theory]
+    [MemberData(nameof(Profiles))]
+    public async Task Each_answer_is_named_by_the_proxys_call_id_and_not_by_an_openai_request_id(EmulatorProfile profile)
+    {
+        await using var server = await Api.StartAsync(profile);
+        using var client = Api.Client(server);
+
+        using var created = await client.PostAsync("videos", Api.Json("""{"prompt":"x"}"""));
+        using var missing = await client.GetAsync("videos/video_bm90IGEgam9i");
+
+        var ids = new[] { created, missing }.Select(response =>
+        {
+            Assert.False(response.Headers.Contains("x-request-id"));
+            return Assert.Single(response.Headers.GetValues("x-litellm-call-id"));
+        }).ToArray();
+        Assert.All(ids, id => Assert.True(Guid.TryParseExact(id, "D", out _), $"{id} is not a UUID"));
+        Assert.NotEqual(ids[0], ids[1]);
+    }
+
     private static string ProviderName(EmulatorProfile profile) => profile switch
     {
         EmulatorProfile.LiteLlmOpenAi => "openai",

@@ -80,6 +80,8 @@ internal static class ResponseReader
     private static readonly Regex HtmlTagOrScript = new("<script.*?</script>|<style.*?</style>|<[^>]*>", RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant);
     private static readonly Regex Whitespace = new(@"\s+", RegexOptions.CultureInvariant);
 
+    private static readonly string[] RequestIdHeaders = ["x-request-id", "x-litellm-call-id"];
+
     /// <summary>Reads a body of at most <paramref name="limit"/> bytes; one allocation when its length is announced.</summary>
     public static async Task<byte[]> ReadBodyAsync(HttpContent content, int limit, CancellationToken cancellationToken)
     {
@@ -308,8 +310,22 @@ internal static class ResponseReader
         return $"{kind} ({(mediaType ?? "no content type")}): \"{Shorten(Clean(start))}\"";
     }
 
-    public static string? RequestId(HttpResponseMessage response) =>
-        response.Headers.TryGetValues("x-request-id", out var values) ? values.FirstOrDefault() : null;
+    /// <summary>
+    /// The id the server keeps this request under in its logs: OpenAI's and Azure's x-request-id (which
+    /// Portkey passes through), or LiteLLM's x-litellm-call-id, the id its logs and spend records use.
+    /// </summary>
+    public static string? RequestId(HttpResponseMessage response)
+    {
+        foreach (var header in RequestIdHeaders)
+        {
+            if (response.Headers.TryGetValues(header, out var values) && values.FirstOrDefault() is { Length: > 0 } id)
+            {
+                return id;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The server's suggested polling delay (openai-poll-after-ms), if it gave one.</summary>
     public static TimeSpan? PollAfter(HttpResponseMessage response) =>

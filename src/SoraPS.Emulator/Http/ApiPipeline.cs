@@ -19,7 +19,8 @@ internal sealed class ApiPipeline(RequestLog log, FaultSwitch faults, ApiKeyChec
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        context.Response.Headers["x-request-id"] = "req_" + Guid.NewGuid().ToString("N");
+        var (header, requestId) = profile.NewRequestId();
+        context.Response.Headers[header] = requestId;
         try
         {
             if (context.Request.Path.StartsWithSegments(ControlPrefix, StringComparison.OrdinalIgnoreCase))

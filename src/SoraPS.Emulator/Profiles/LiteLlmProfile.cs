@@ -24,6 +24,9 @@ internal abstract class LiteLlmProfile : ServerProfile
     /// <summary>LiteLLM's own header for its key, an alternative to Authorization.</summary>
     public override string? OwnKeyHeader => "x-litellm-api-key";
 
+    /// <summary>The proxy names each call by a UUID of its own, x-litellm-call-id; it sends no x-request-id.</summary>
+    public override (string Header, string Value) NewRequestId() => ("x-litellm-call-id", Guid.NewGuid().ToString("D"));
+
     /// <summary>The provider's name in LiteLLM (custom_llm_provider), as the ids carry it.</summary>
     protected abstract string Provider { get; }
 

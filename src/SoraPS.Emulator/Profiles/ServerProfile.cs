@@ -39,6 +39,9 @@ internal abstract class ServerProfile : IJobRules
     /// <summary>A header of the server's own that may carry the key instead of the usual one; null for none.</summary>
     public virtual string? OwnKeyHeader => null;
 
+    /// <summary>The header, and a fresh value, that names each answer in the server's logs: OpenAI's x-request-id.</summary>
+    public virtual (string Header, string Value) NewRequestId() => ("x-request-id", "req_" + Guid.NewGuid().ToString("N"));
+
     public static bool TryParse(string name, out EmulatorProfile profile)
     {
         foreach (var (candidate, candidateName) in Names)
