@@ -2,17 +2,13 @@
 # Invoke-SoraBatch across real processes: killed outright and run again, several at once over one CSV,
 # and two on one journal. Every outcome is checked against the emulator's own counts and content.
 
-BeforeDiscovery {
-    # The lock is checked against an outside holder where util-linux's flock(1) is there to hold it.
-    $script:flockTool = @(Get-Command flock -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1 | ForEach-Object Source)
-}
-
 BeforeAll {
     $root = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
     $script:module = Join-Path $root 'out/SoraPS/SoraPS.psd1'
     Import-Module $module -Force -ErrorAction Stop
     Import-Module (Join-Path $root 'src/SoraPS.Emulator/EmulatorProcess.psm1') -Force
     Import-Module (Join-Path $root 'tests/Support/BatchProcess.psm1') -Force
+    Import-Module (Join-Path $root 'tests/Support/PowerShellProcess.psm1') -Force
     $script:work = Join-Path ([System.IO.Path]::GetTempPath()) ("sorapsrestart" + [guid]::NewGuid().ToString('N'))
     $null = New-Item -ItemType Directory $work
 
@@ -183,19 +179,25 @@ Describe 'One journal, two processes' {
         (Get-EmulatorStats $emulator).jobsCreated | Should -Be 2
     }
 
-    It 'refuses a journal that another program holds with flock(1)' -ForEach $flockTool {
+    It 'refuses a journal that another program holds locked' {
         $journal = Join-Path $work 'held.journal'
         [System.IO.File]::WriteAllBytes($journal, [byte[]]@())
-        $start = New-Object System.Diagnostics.ProcessStartInfo $_
-        $start.Arguments = "-n `"$journal`" sleep 60"
+        # Another program's lock on the file: FileShare.None is a share mode on Windows and an
+        # flock(LOCK_EX) on Linux and macOS, the lock that flock(1) and other tools take.
+        $hold = "`$held = [System.IO.File]::Open('$($journal.Replace("'", "''"))', 'Open', 'ReadWrite', 'None'); 'held'; Start-Sleep -Seconds 60"
+        $command = Get-PowerShellCommand
+        $start = New-Object System.Diagnostics.ProcessStartInfo $command[0]
+        $start.Arguments = (@($command | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', $hold) | ForEach-Object { '"' + ($_ -replace '"', '\"') + '"' }) -join ' '
         $start.UseShellExecute = $false
-        $flock = [System.Diagnostics.Process]::Start($start)
+        $start.RedirectStandardOutput = $true
+        $holder = [System.Diagnostics.Process]::Start($start)
         try {
             Connect-Sora -BaseUri $emulator.BaseUri
             Clear-EmulatorRequest $emulator
-            # Held once flock(1) has the lock: until then the file is free.
-            Start-Sleep -Milliseconds 500
-            $flock.HasExited | Should -BeFalse
+            # Held once the holder says so: until then the file is free.
+            $said = $holder.StandardOutput.ReadLineAsync()
+            $said.Wait(60000) | Should -BeTrue -Because 'the holder should take the lock within a minute'
+            $said.Result | Should -Be 'held'
 
             { 'A held clip' | Invoke-SoraBatch -OutputPath (Join-Path $work 'held') -JournalPath $journal -ErrorAction Stop } |
                 Should -Throw -ErrorId 'SoraPS.JournalInUse,SoraPS.Commands.InvokeSoraBatchCommand'
@@ -204,8 +206,8 @@ Describe 'One journal, two processes' {
             (Get-Item -LiteralPath $journal).Length | Should -Be 0
         }
         finally {
-            if (-not $flock.HasExited) { $flock.Kill() }
-            $flock.Dispose()
+            if (-not $holder.HasExited) { $holder.Kill() }
+            $holder.Dispose()
             Disconnect-Sora
         }
     }

@@ -15,6 +15,17 @@ function Find-Chromium {
         $command = Get-Command $name -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
         if ($command) { return $command.Source }
     }
+
+    # Windows and macOS install their browsers off PATH.
+    $installed = @(
+        foreach ($folder in $env:ProgramFiles, ${env:ProgramFiles(x86)}, $env:LOCALAPPDATA | Where-Object { $_ }) {
+            Join-Path $folder 'Google\Chrome\Application\chrome.exe'
+            Join-Path $folder 'Microsoft\Edge\Application\msedge.exe'
+        }
+        '/Applications/Chromium.app/Contents/MacOS/Chromium'
+        '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome'
+    )
+    $installed | Where-Object { Test-Path -LiteralPath $_ -PathType Leaf } | Select-Object -First 1
 }
 
 function Receive-DevToolsMessage {
