@@ -13,7 +13,7 @@ namespace SoraPS.Emulator.Faults;
 /// for text. Decoder and encoder keep their state between writes, so a sequence split across two
 /// writes is treated as one; <see cref="CompleteAsync"/> sends what they still hold.
 /// </summary>
-internal sealed class ReencodingResponseStream(Stream inner, Func<bool> applies) : Stream
+internal sealed class ReencodingResponseStream(Stream inner, Func<bool> applies) : ResponseBodyWrapper(inner)
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
@@ -21,44 +21,15 @@ internal sealed class ReencodingResponseStream(Stream inner, Func<bool> applies)
     private readonly Encoder _encoder = Utf8.GetEncoder();
     private bool? _active;
 
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         // Decided at the first write, when the handler has set the status.
         _active ??= applies();
-        return _active.Value ? WriteReencodedAsync(buffer, flush: false, cancellationToken) : inner.WriteAsync(buffer, cancellationToken);
+        return _active.Value ? WriteReencodedAsync(buffer, flush: false, cancellationToken) : Inner.WriteAsync(buffer, cancellationToken);
     }
 
     public Task CompleteAsync() =>
         _active == true ? WriteReencodedAsync(ReadOnlyMemory<byte>.Empty, flush: true, CancellationToken.None).AsTask() : Task.CompletedTask;
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("Synchronous writes are not allowed.");
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-    public override void Flush() => throw new NotSupportedException("Synchronous writes are not allowed.");
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     private async ValueTask WriteReencodedAsync(ReadOnlyMemory<byte> bytes, bool flush, CancellationToken cancellationToken)
     {
@@ -71,7 +42,7 @@ internal sealed class ReencodingResponseStream(Stream inner, Func<bool> applies)
             var byteCount = _encoder.GetBytes(chars.AsSpan(0, charCount), encoded, flush);
             if (byteCount > 0)
             {
-                await inner.WriteAsync(encoded.AsMemory(0, byteCount), cancellationToken).ConfigureAwait(false);
+                await Inner.WriteAsync(encoded.AsMemory(0, byteCount), cancellationToken).ConfigureAwait(false);
             }
         }
         finally
